@@ -1,0 +1,295 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from needs import admin as needs_admin
+
+from .models import (
+    Activity,
+    Actor,
+    ActorType,
+    Characteristic,
+    CharacteristicOption,
+    CharacteristicValue,
+    ContactPerson,
+    LifeSituation,
+    LocalPractice,
+    Municipality,
+    Note,
+    Organisation,
+    Post,
+    Resort,
+    ServiceForm,
+    SocialServiceKind,
+    TargetGroup,
+    Topic,
+)
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+
+@admin.register(ActorType)
+class ActorTypeAdmin(VocabularyAdmin):
+    autocomplete_fields = ["activities"]
+
+
+@admin.register(SocialServiceKind)
+class SocialServiceKindAdmin(VocabularyAdmin):
+    list_display = ["name", "paragraph", "order"]
+
+
+@admin.register(Resort, ServiceForm, LifeSituation, Topic)
+class SimpleVocabularyAdmin(VocabularyAdmin):
+    pass
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(VocabularyAdmin):
+    list_display = ["name", "level", "parent", "age_from", "age_to", "order"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(VocabularyAdmin):
+    list_display = ["name", "code", "in_district", "is_seat", "order"]
+    list_filter = ["in_district"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "ico", "legal_form", "founder"]
+    list_filter = ["legal_form", "founder"]
+    search_fields = ["name", "ico"]
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    fields = ["name", "role", "phone", "email", "order"]
+    extra = 0
+
+
+class NoteInline(admin.TabularInline):
+    model = Note
+    fields = ["text", "visibility", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 0
+
+
+class CharacteristicValueInline(admin.TabularInline):
+    model = CharacteristicValue
+    fields = ["characteristic", "boolean", "text", "number", "option", "options"]
+    autocomplete_fields = ["characteristic", "option", "options"]
+    extra = 0
+
+
+class PostInline(admin.StackedInline):
+    model = Post
+    fields = [("kind", "capacity"), "title", "text", ("valid_from", "valid_until")]
+    extra = 0
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "actor_type",
+        "primary_need_area",
+        "focus",
+        "crisis_network",
+        "municipality",
+        "status",
+        "verified_on",
+    ]
+    list_filter = [
+        "status",
+        "primary_need_area",
+        "focus",
+        "crisis_network",
+        "actor_type",
+        "founder",
+        "resorts",
+        "municipality",
+        "online",
+    ]
+    list_select_related = ["actor_type", "primary_need_area", "municipality"]
+    search_fields = ["name", "organisation__name", "organisation__ico", "email", "phone"]
+    autocomplete_fields = [
+        "organisation",
+        "actor_type",
+        "social_service_kinds",
+        "resorts",
+        "target_groups",
+        "life_situations",
+        "municipality",
+        "served_municipalities",
+        "service_forms",
+        "primary_need_area",
+        "secondary_need_areas",
+        "representatives",
+    ]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ContactPersonInline, NoteInline, CharacteristicValueInline, PostInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "organisation", ("status", "ended_on")]}),
+        (
+            _("Traditional categories"),
+            {
+                "fields": [
+                    "actor_type",
+                    "social_service_kinds",
+                    "founder",
+                    "resorts",
+                    "target_groups",
+                    ("age_from", "age_to"),
+                    "life_situations",
+                    "service_forms",
+                    "online",
+                    "opening_hours",
+                ]
+            },
+        ),
+        (
+            _("Place and contacts"),
+            {
+                "fields": [
+                    "address",
+                    "municipality",
+                    "territorial_scope",
+                    "served_municipalities",
+                    ("web", "phone", "email"),
+                ]
+            },
+        ),
+        (
+            _("Extended categories"),
+            {
+                "fields": [
+                    "primary_need_area",
+                    "secondary_need_areas",
+                    "focus",
+                    ("crisis_network", "crisis_contact"),
+                    "needs_from_others",
+                    ("capacity", "capacity_date"),
+                ]
+            },
+        ),
+        (
+            _("Verification and access"),
+            {"fields": [("verified_on", "verified_by"), "representatives",
+                        ("created_at", "updated_at")]},
+        ),
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Note | Post) and instance.author_id is None:
+                instance.author = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "actor", "phone", "email"]
+    list_select_related = ["actor"]
+    search_fields = ["name", "role", "actor__name", "email"]
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "actor", "visibility", "author", "created_at"]
+    list_filter = ["visibility"]
+    list_select_related = ["actor", "author"]
+    search_fields = ["text", "actor__name"]
+    autocomplete_fields = ["actor"]
+    readonly_fields = ["author", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CharacteristicOptionInline(admin.TabularInline):
+    model = CharacteristicOption
+    extra = 0
+
+
+@admin.register(Characteristic)
+class CharacteristicAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "visibility", "order"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["name"]
+    inlines = [CharacteristicOptionInline]
+
+
+@admin.register(CharacteristicOption)
+class CharacteristicOptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "characteristic", "order"]
+    list_select_related = ["characteristic"]
+    search_fields = ["name", "characteristic__name"]
+    autocomplete_fields = ["characteristic"]
+
+
+@admin.register(CharacteristicValue)
+class CharacteristicValueAdmin(admin.ModelAdmin):
+    list_display = ["actor", "characteristic", "boolean", "text", "number", "option"]
+    list_filter = ["characteristic"]
+    list_select_related = ["actor", "characteristic", "option"]
+    search_fields = ["actor__name", "characteristic__name", "text"]
+    autocomplete_fields = ["actor", "characteristic", "option", "options"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "actor", "kind", "capacity", "valid_from", "valid_until"]
+    list_filter = ["kind", "capacity"]
+    list_select_related = ["actor"]
+    search_fields = ["title", "text", "actor__name"]
+    autocomplete_fields = ["actor"]
+    readonly_fields = ["author", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LocalPractice)
+class LocalPracticeAdmin(admin.ModelAdmin):
+    list_display = ["activity", "description"]
+    list_select_related = ["activity"]
+    search_fields = ["activity__name", "description", "actors__name"]
+    autocomplete_fields = ["activity", "actors"]
+
+
+class LocalPracticeInline(admin.StackedInline):
+    model = LocalPractice
+    fields = ["description", "actors"]
+    autocomplete_fields = ["actors"]
+
+
+class ActorTypeForActivityInline(admin.TabularInline):
+    model = ActorType.activities.through
+    autocomplete_fields = ["actortype"]
+    extra = 0
+    verbose_name = _("actor type that can carry it out")
+    verbose_name_plural = _("who can carry out the activity")
+
+
+# The activity form of `needs`, extended with who can do it and who does it here.
+admin.site.unregister(Activity)
+
+
+@admin.register(Activity)
+class ActivityAdmin(needs_admin.ActivityAdmin):
+    inlines = [*needs_admin.ActivityAdmin.inlines, ActorTypeForActivityInline, LocalPracticeInline]

@@ -1,0 +1,21 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def ico_checksum_ok(ico: str) -> bool:
+    """The mod-11 check digit of a Czech IČO (eight digits)."""
+    if len(ico) != 8 or not ico.isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(ico[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 10
+    return check == int(ico[7])
+
+
+def validate_ico(value: str) -> None:
+    if not value:
+        return
+    if len(value) != 8 or not value.isdigit():
+        raise ValidationError(_("IČO has exactly eight digits."), code="ico_format")
+    if not ico_checksum_ok(value):
+        raise ValidationError(_("IČO %(ico)s has a wrong check digit."), code="ico_checksum",
+                              params={"ico": value})

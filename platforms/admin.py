@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import ParticipantGroup, Platform, PlatformMembership, PlatformType
+
+
+@admin.register(PlatformType)
+class PlatformTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The four types are reference data from a migration.
+        return False
+
+
+@admin.register(ParticipantGroup)
+class ParticipantGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = PlatformMembership
+    fields = ["actor", "role", "representative", "since", "until"]
+    autocomplete_fields = ["actor"]
+    extra = 0
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "platform_type", "regularity", "interval", "status", "member_count"]
+    list_filter = ["platform_type", "status", "regularity", "level", "need_areas", "topics"]
+    list_select_related = ["platform_type"]
+    search_fields = ["name", "description", "coordinator_person"]
+    autocomplete_fields = ["platform_type", "initiator", "topics", "need_areas"]
+    filter_horizontal = ["other_participants"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "platform_type", "description", "status",
+                           ("since_year", "until_year")]}),
+        (_("Frequency"), {"fields": [("regularity", "interval"), "frequency_note", "venue"]}),
+        (_("Participants and coordination"),
+         {"fields": ["coordinator_person", "initiator", "other_participants"]}),
+        (_("Topics and goals"), {"fields": ["topics", "need_areas", "goals", "level",
+                                            "territory"]}),
+        (_("Effectiveness and outputs"),
+         {"fields": ["effectiveness", "internal_evaluation", ("has_minutes", "has_written_outputs"),
+                     "outputs", "outputs_location"]}),
+        (_("Other"), {"fields": ["note", "verified_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
+
+
+@admin.register(PlatformMembership)
+class PlatformMembershipAdmin(admin.ModelAdmin):
+    list_display = ["actor", "platform", "role", "representative"]
+    list_filter = ["role", "platform__platform_type", "platform"]
+    list_select_related = ["actor", "platform"]
+    search_fields = ["actor__name", "platform__name", "representative"]
+    autocomplete_fields = ["actor", "platform"]
