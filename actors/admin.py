@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from needs import admin as needs_admin
 
+from .forms import ActorForm
 from .models import (
     Activity,
     Actor,
@@ -95,6 +96,7 @@ class PostInline(admin.StackedInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
+    form = ActorForm
     list_display = [
         "name",
         "actor_type",
@@ -180,8 +182,13 @@ class ActorAdmin(admin.ModelAdmin):
         ),
         (
             _("Verification and access"),
-            {"fields": [("verified_on", "verified_by"), "representatives",
-                        ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    ("verified_on", "verified_by"),
+                    "representatives",
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
 

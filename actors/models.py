@@ -35,7 +35,11 @@ class Vocabulary(models.Model):
 def unique_name(model_name: str) -> list[models.BaseConstraint]:
     """Case-insensitive unique, non-empty names for a vocabulary."""
     return [
-        models.UniqueConstraint(Lower("name"), name=f"{model_name}_name_unique_ci"),
+        models.UniqueConstraint(
+            Lower("name"),
+            name=f"{model_name}_name_unique_ci",
+            violation_error_message=_("This name is already in the list."),
+        ),
         models.CheckConstraint(condition=~Q(name=""), name=f"{model_name}_name_not_empty"),
     ]
 
@@ -127,9 +131,12 @@ class TargetGroup(Vocabulary):
                 | Q(age_to__isnull=True)
                 | Q(age_from__lte=models.F("age_to")),
                 name="targetgroup_age_range_ordered",
+                violation_error_message=_("The age from must not be higher than the age to."),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="targetgroup_not_own_parent"
+                condition=~Q(parent=models.F("id")),
+                name="targetgroup_not_own_parent",
+                violation_error_message=_("A target group cannot be its own parent."),
             ),
         ]
 
@@ -170,10 +177,16 @@ class Municipality(Vocabulary):
         constraints = [
             *unique_name("municipality"),
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="municipality_code_unique"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="municipality_code_unique",
+                violation_error_message=_("Another municipality has this code."),
             ),
             models.UniqueConstraint(
-                fields=["is_seat"], condition=Q(is_seat=True), name="municipality_one_seat"
+                fields=["is_seat"],
+                condition=Q(is_seat=True),
+                name="municipality_one_seat",
+                violation_error_message=_("Only one municipality is the seat of the ORP."),
             ),
         ]
 
@@ -226,10 +239,14 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
                 name="organisation_ico_eight_digits",
+                violation_error_message=_("IČO has exactly eight digits."),
             ),
             # Import matches actors by IČO + name: one organisation per IČO.
             models.UniqueConstraint(
-                fields=["ico"], condition=~Q(ico=""), name="organisation_ico_unique"
+                fields=["ico"],
+                condition=~Q(ico=""),
+                name="organisation_ico_unique",
+                violation_error_message=_("An organisation with this IČO already exists."),
             ),
         ]
 
@@ -367,9 +384,7 @@ class Actor(models.Model):
         help_text=_("When and how the actor can be reached in a crisis (24/7, standby phone)."),
     )
     needs_from_others = models.TextField(_("what the actor needs from others"), blank=True)
-    capacity = models.CharField(
-        _("capacity"), max_length=20, choices=Capacity.choices, blank=True
-    )
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity.choices, blank=True)
     capacity_date = models.DateField(_("capacity stated on"), null=True, blank=True)
     representatives = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -406,30 +421,38 @@ class Actor(models.Model):
         ]
         constraints = [
             # Import matches actors by name: names are unique regardless of case.
-            models.UniqueConstraint(Lower("name"), name="actor_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="actor_name_unique_ci",
+                violation_error_message=_("An actor of this name already exists."),
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
             models.CheckConstraint(
                 condition=Q(age_from__isnull=True)
                 | Q(age_to__isnull=True)
                 | Q(age_from__lte=models.F("age_to")),
                 name="actor_age_range_ordered",
+                violation_error_message=_("The age from must not be higher than the age to."),
             ),
             models.CheckConstraint(
                 condition=(Q(age_from__isnull=True) | Q(age_from__lte=MAX_AGE))
                 & (Q(age_to__isnull=True) | Q(age_to__lte=MAX_AGE)),
                 name="actor_age_at_most_120",
+                violation_error_message=_("Age must be at most 120 years."),
             ),
             models.CheckConstraint(
                 condition=Q(status="active", ended_on__isnull=True)
                 | Q(status="ended", ended_on__isnull=False),
                 name="actor_ended_iff_end_date",
+                violation_error_message=_(
+                    "An ended actor needs the date it ended; an active one has none."
+                ),
             ),
-            models.CheckConstraint(
-                condition=Q(focus__in=Focus.values), name="actor_focus_valid"
-            ),
+            models.CheckConstraint(condition=Q(focus__in=Focus.values), name="actor_focus_valid"),
             models.CheckConstraint(
                 condition=Q(capacity="") | Q(capacity_date__isnull=False),
                 name="actor_capacity_has_date",
+                violation_error_message=_("Capacity needs the date it was stated."),
             ),
         ]
         indexes = [
@@ -572,7 +595,10 @@ class CharacteristicOption(models.Model):
         verbose_name_plural = _("options of characteristics")
         constraints = [
             models.UniqueConstraint(
-                "characteristic", Lower("name"), name="option_name_unique_in_characteristic"
+                "characteristic",
+                Lower("name"),
+                name="option_name_unique_in_characteristic",
+                violation_error_message=_("The characteristic already has this option."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="option_name_not_empty"),
         ]
@@ -597,8 +623,11 @@ class CharacteristicValue(models.Model):
         verbose_name=_("characteristic"),
     )
     boolean = models.BooleanField(_("yes/no"), null=True, blank=True)
-    text = models.TextField(_("text"), blank=True, null=True)
-    number = models.DecimalField(_("number"), max_digits=14, decimal_places=4, null=True, blank=True)
+    # NULL, not "", marks an unused column: the one-column constraint below relies on it.
+    text = models.TextField(_("text"), blank=True, null=True)  # noqa: DJ001
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     option = models.ForeignKey(
         CharacteristicOption,
         on_delete=models.PROTECT,
@@ -617,7 +646,9 @@ class CharacteristicValue(models.Model):
         verbose_name_plural = _("values of characteristics")
         constraints = [
             models.UniqueConstraint(
-                fields=["actor", "characteristic"], name="one_value_per_actor_characteristic"
+                fields=["actor", "characteristic"],
+                name="one_value_per_actor_characteristic",
+                violation_error_message=_("The actor already has a value of this characteristic."),
             ),
             # A value uses at most one of the typed columns (multichoice uses `options`).
             models.CheckConstraint(
@@ -628,6 +659,9 @@ class CharacteristicValue(models.Model):
                     | Q(text__isnull=True, boolean__isnull=True, number__isnull=True)
                 ),
                 name="characteristic_value_one_column",
+                violation_error_message=_(
+                    "A value of a characteristic has only one kind of value."
+                ),
             ),
         ]
 
@@ -674,14 +708,19 @@ class Post(models.Model):
                 condition=Q(kind__in=["project", "event", "capacity"]), name="post_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True)
-                | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="post_validity_ordered",
+                violation_error_message=_("A post cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(kind="capacity", capacity__in=["free", "limited", "full", "waiting_list"])
+                condition=Q(
+                    kind="capacity", capacity__in=["free", "limited", "full", "waiting_list"]
+                )
                 | (~Q(kind="capacity") & Q(capacity="")),
                 name="post_capacity_iff_capacity_kind",
+                violation_error_message=_(
+                    "Capacity is stated only in a capacity post, and there it is required."
+                ),
             ),
         ]
         indexes = [

@@ -17,5 +17,6 @@ def validate_ico(value: str) -> None:
     if len(value) != 8 or not value.isdigit():
         raise ValidationError(_("IČO has exactly eight digits."), code="ico_format")
     if not ico_checksum_ok(value):
-        raise ValidationError(_("IČO %(ico)s has a wrong check digit."), code="ico_checksum",
-                              params={"ico": value})
+        raise ValidationError(
+            _("IČO %(ico)s has a wrong check digit."), code="ico_checksum", params={"ico": value}
+        )

@@ -47,7 +47,10 @@ class Need(models.Model):
         verbose_name_plural = _("needs")
         constraints = [
             models.UniqueConstraint(
-                "area", Lower("name"), name="need_name_unique_in_area"
+                "area",
+                Lower("name"),
+                name="need_name_unique_in_area",
+                violation_error_message=_("This need already exists in the need area."),
             ),
             models.CheckConstraint(condition=~models.Q(name=""), name="need_name_not_empty"),
         ]
@@ -126,11 +129,12 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         constraints = [
             models.UniqueConstraint(
-                "need", Lower("name"), name="activity_name_unique_in_need"
+                "need",
+                Lower("name"),
+                name="activity_name_unique_in_need",
+                violation_error_message=_("This activity already exists for the need."),
             ),
-            models.CheckConstraint(
-                condition=~models.Q(name=""), name="activity_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="activity_name_not_empty"),
             models.CheckConstraint(
                 condition=models.Q(focus__in=Focus.values), name="activity_focus_valid"
             ),

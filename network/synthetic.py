@@ -37,47 +37,150 @@ BATCH = 2000
 NAME_PREFIX = "Syntetický aktér"
 
 ACTOR_TYPES = [
-    "Mateřská škola", "Základní škola", "Sportovní oddíl", "Praktický lékař pro děti a dorost",
-    "Sbor dobrovolných hasičů", "Obecní úřad", "Farnost", "Střední škola", "Knihovna",
-    "Junák – středisko", "Mateřské centrum", "Základní umělecká škola", "Dům dětí a mládeže",
-    "NZDM", "SAS pro rodiny s dětmi", "Terénní program", "Odborné sociální poradenství",
-    "Dluhová poradna", "Pedagogicko-psychologická poradna", "Speciálně pedagogické centrum",
-    "Středisko výchovné péče", "Dětský domov", "Klinický psycholog", "Dětská psychiatrie",
-    "Adiktologická ambulance", "Raná péče", "Osobní asistence", "Denní stacionář",
-    "Doprovázející organizace pěstounů", "Azylový dům", "Krizové centrum", "Intervenční centrum",
-    "Městská policie", "Policie ČR", "Probační a mediační služba", "OSPOD", "Úřad práce",
-    "Charita", "Dobrovolnické centrum", "Nemocnice",
+    "Mateřská škola",
+    "Základní škola",
+    "Sportovní oddíl",
+    "Praktický lékař pro děti a dorost",
+    "Sbor dobrovolných hasičů",
+    "Obecní úřad",
+    "Farnost",
+    "Střední škola",
+    "Knihovna",
+    "Junák – středisko",
+    "Mateřské centrum",
+    "Základní umělecká škola",
+    "Dům dětí a mládeže",
+    "NZDM",
+    "SAS pro rodiny s dětmi",
+    "Terénní program",
+    "Odborné sociální poradenství",
+    "Dluhová poradna",
+    "Pedagogicko-psychologická poradna",
+    "Speciálně pedagogické centrum",
+    "Středisko výchovné péče",
+    "Dětský domov",
+    "Klinický psycholog",
+    "Dětská psychiatrie",
+    "Adiktologická ambulance",
+    "Raná péče",
+    "Osobní asistence",
+    "Denní stacionář",
+    "Doprovázející organizace pěstounů",
+    "Azylový dům",
+    "Krizové centrum",
+    "Intervenční centrum",
+    "Městská policie",
+    "Policie ČR",
+    "Probační a mediační služba",
+    "OSPOD",
+    "Úřad práce",
+    "Charita",
+    "Dobrovolnické centrum",
+    "Nemocnice",
 ]
-CRISIS_TYPES = {"Krizové centrum", "Intervenční centrum", "Azylový dům", "Policie ČR",
-                "OSPOD", "Nemocnice"}
+CRISIS_TYPES = {
+    "Krizové centrum",
+    "Intervenční centrum",
+    "Azylový dům",
+    "Policie ČR",
+    "OSPOD",
+    "Nemocnice",
+}
 MUNICIPALITIES = [
-    "Hradiště nad Sázavou", "Lhotka", "Dubová", "Kamenný Újezd", "Zahrádky", "Březina",
-    "Podlesí", "Vranov u Hradiště", "Chlum", "Olešná", "Ratměřice", "Bystřice u Hradiště",
+    "Hradiště nad Sázavou",
+    "Lhotka",
+    "Dubová",
+    "Kamenný Újezd",
+    "Zahrádky",
+    "Březina",
+    "Podlesí",
+    "Vranov u Hradiště",
+    "Chlum",
+    "Olešná",
+    "Ratměřice",
+    "Bystřice u Hradiště",
 ]
 TARGET_GROUPS = [
-    ("děti", "whom"), ("mládež", "whom"), ("rodiče", "whom"), ("rodiny s dětmi", "whom"),
-    ("pěstouni", "whom"), ("pedagogové", "whom"), ("0–3 roky", "age"), ("3–6 let", "age"),
-    ("6–15 let", "age"), ("15–18 let", "age"), ("18–26 let", "age"),
-    ("děti s postižením", "situation"), ("rodiny v rozvodové situaci", "situation"),
+    ("děti", "whom"),
+    ("mládež", "whom"),
+    ("rodiče", "whom"),
+    ("rodiny s dětmi", "whom"),
+    ("pěstouni", "whom"),
+    ("pedagogové", "whom"),
+    ("0–3 roky", "age"),
+    ("3–6 let", "age"),
+    ("6–15 let", "age"),
+    ("15–18 let", "age"),
+    ("18–26 let", "age"),
+    ("děti s postižením", "situation"),
+    ("rodiny v rozvodové situaci", "situation"),
     ("oběti domácího násilí", "situation"),
 ]
-LIFE_SITUATIONS = ["rozvod rodičů", "zdravotní postižení", "dluhy", "domácí násilí",
-                   "ztráta bydlení", "závislost v rodině", "šikana", "úmrtí v rodině"]
-TOPICS = ["sdílení informací / mlčenlivost", "záškoláctví", "bydlení", "prevence kriminality",
-          "participace dětí", "duševní zdraví", "rizikové chování", "náhradní rodinná péče"]
+LIFE_SITUATIONS = [
+    "rozvod rodičů",
+    "zdravotní postižení",
+    "dluhy",
+    "domácí násilí",
+    "ztráta bydlení",
+    "závislost v rodině",
+    "šikana",
+    "úmrtí v rodině",
+]
+TOPICS = [
+    "sdílení informací / mlčenlivost",
+    "záškoláctví",
+    "bydlení",
+    "prevence kriminality",
+    "participace dětí",
+    "duševní zdraví",
+    "rizikové chování",
+    "náhradní rodinná péče",
+]
 CHARACTERISTICS = [
     ("Pověření k výkonu SPOD", Characteristic.Kind.BOOLEAN, "case_managers", []),
-    ("Způsob vstupu", Characteristic.Kind.CHOICE, "case_managers",
-     ["sám klient", "doporučení OSPOD", "nařízeno OSPOD", "nařízeno soudem"]),
-    ("Jazyky", Characteristic.Kind.MULTICHOICE, "case_managers",
-     ["čeština", "angličtina", "ukrajinština", "romština", "vietnamština"]),
+    (
+        "Způsob vstupu",
+        Characteristic.Kind.CHOICE,
+        "case_managers",
+        ["sám klient", "doporučení OSPOD", "nařízeno OSPOD", "nařízeno soudem"],
+    ),
+    (
+        "Jazyky",
+        Characteristic.Kind.MULTICHOICE,
+        "case_managers",
+        ["čeština", "angličtina", "ukrajinština", "romština", "vietnamština"],
+    ),
     ("Počet pracovníků", Characteristic.Kind.NUMBER, "case_managers", []),
     ("Interní hodnocení spolupráce", Characteristic.Kind.TEXT, "coordinator", []),
 ]
-FIRST_NAMES = ["Jana", "Petr", "Lucie", "Tomáš", "Eva", "Martin", "Hana", "Jiří", "Klára",
-               "Pavel", "Tereza", "Ondřej"]
-SURNAMES = ["Nováková", "Dvořák", "Černá", "Procházka", "Veselá", "Kučera", "Horáková",
-            "Marek", "Pokorná", "Beneš", "Králová", "Fiala"]
+FIRST_NAMES = [
+    "Jana",
+    "Petr",
+    "Lucie",
+    "Tomáš",
+    "Eva",
+    "Martin",
+    "Hana",
+    "Jiří",
+    "Klára",
+    "Pavel",
+    "Tereza",
+    "Ondřej",
+]
+SURNAMES = [
+    "Nováková",
+    "Dvořák",
+    "Černá",
+    "Procházka",
+    "Veselá",
+    "Kučera",
+    "Horáková",
+    "Marek",
+    "Pokorná",
+    "Beneš",
+    "Králová",
+    "Fiala",
+]
 
 
 @dataclass
@@ -100,8 +203,11 @@ def _ensure_vocabularies() -> Vocabularies:
 
     def ensure(model, names, **extra):
         existing = {o.name.lower(): o for o in model.objects.all()}
-        missing = [model(name=n, order=i, **extra) for i, n in enumerate(names)
-                   if n.lower() not in existing]
+        missing = [
+            model(name=n, order=i, **extra)
+            for i, n in enumerate(names)
+            if n.lower() not in existing
+        ]
         model.objects.bulk_create(missing)
         return list(model.objects.order_by("order", "id"))
 
@@ -249,14 +355,17 @@ def generate_network(*, actors: int, seed: int = 2026, today: datetime.date | No
         ),
         "secondary_need_areas": link(
             "secondary_need_areas",
-            lambda a: [x for x in _sample(rng, vocab.need_areas, 0, 2)
-                       if x.pk != a.primary_need_area_id],
+            lambda a: [
+                x for x in _sample(rng, vocab.need_areas, 0, 2) if x.pk != a.primary_need_area_id
+            ],
         ),
         "served_municipalities": link(
             "served_municipalities",
-            lambda a: _sample(rng, vocab.municipalities, 2, 5)
-            if a.territorial_scope == Actor.TerritorialScope.SELECTED
-            else [],
+            lambda a: (
+                _sample(rng, vocab.municipalities, 2, 5)
+                if a.territorial_scope == Actor.TerritorialScope.SELECTED
+                else []
+            ),
         ),
     }
 

@@ -21,9 +21,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             is_coordinator=role == COORDINATOR or self.request.user.is_superuser,
             active_actor_count=Actor.objects.active().count(),
             crisis_actor_count=Actor.objects.crisis_network().count(),
-            active_platform_count=Platform.objects.filter(
-                status=Platform.Status.ACTIVE
-            ).count(),
+            active_platform_count=Platform.objects.filter(status=Platform.Status.ACTIVE).count(),
             need_areas=NeedArea.objects.all(),
         )
         return context

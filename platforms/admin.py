@@ -38,16 +38,39 @@ class PlatformAdmin(admin.ModelAdmin):
     filter_horizontal = ["other_participants"]
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["name", "platform_type", "description", "status",
-                           ("since_year", "until_year")]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "platform_type",
+                    "description",
+                    "status",
+                    ("since_year", "until_year"),
+                ]
+            },
+        ),
         (_("Frequency"), {"fields": [("regularity", "interval"), "frequency_note", "venue"]}),
-        (_("Participants and coordination"),
-         {"fields": ["coordinator_person", "initiator", "other_participants"]}),
-        (_("Topics and goals"), {"fields": ["topics", "need_areas", "goals", "level",
-                                            "territory"]}),
-        (_("Effectiveness and outputs"),
-         {"fields": ["effectiveness", "internal_evaluation", ("has_minutes", "has_written_outputs"),
-                     "outputs", "outputs_location"]}),
+        (
+            _("Participants and coordination"),
+            {"fields": ["coordinator_person", "initiator", "other_participants"]},
+        ),
+        (
+            _("Topics and goals"),
+            {"fields": ["topics", "need_areas", "goals", "level", "territory"]},
+        ),
+        (
+            _("Effectiveness and outputs"),
+            {
+                "fields": [
+                    "effectiveness",
+                    "internal_evaluation",
+                    ("has_minutes", "has_written_outputs"),
+                    "outputs",
+                    "outputs_location",
+                ]
+            },
+        ),
         (_("Other"), {"fields": ["note", "verified_on"]}),
     ]
 

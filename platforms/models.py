@@ -125,7 +125,9 @@ class Platform(models.Model):
     has_minutes = models.BooleanField(_("minutes are kept"), default=False)
     has_written_outputs = models.BooleanField(_("written outputs"), default=False)
     outputs = models.TextField(_("outputs of meetings"), blank=True)
-    outputs_location = models.CharField(_("where outputs are available"), max_length=300, blank=True)
+    outputs_location = models.CharField(
+        _("where outputs are available"), max_length=300, blank=True
+    )
     # Further attributes
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)
     territory = models.CharField(
@@ -154,22 +156,29 @@ class Platform(models.Model):
         verbose_name_plural = _("platforms")
         constraints = [
             # Import matches platforms by name when the ID is missing.
-            models.UniqueConstraint(Lower("name"), name="platform_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="platform_name_unique_ci",
+                violation_error_message=_("A platform of this name already exists."),
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="platform_name_not_empty"),
             models.CheckConstraint(
                 condition=Q(since_year__isnull=True)
                 | Q(until_year__isnull=True)
                 | Q(since_year__lte=models.F("until_year")),
                 name="platform_years_ordered",
+                violation_error_message=_("The platform cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(status="active", until_year__isnull=True) | Q(status="ended"),
                 name="platform_active_has_no_end",
+                violation_error_message=_("An active platform has no end year."),
             ),
             models.CheckConstraint(
                 condition=Q(since_year__isnull=True)
                 | Q(since_year__gte=1900, since_year__lte=2200),
                 name="platform_since_plausible",
+                violation_error_message=_("The start year is not plausible."),
             ),
         ]
 
@@ -202,7 +211,11 @@ class PlatformMembership(models.Model):
         verbose_name = _("platform membership")
         verbose_name_plural = _("platform memberships")
         constraints = [
-            models.UniqueConstraint(fields=["platform", "actor"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["platform", "actor"],
+                name="membership_unique",
+                violation_error_message=_("The actor is already a member of the platform."),
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=["coordinator", "member", "guest", "occasional"]),
                 name="membership_role_valid",
@@ -212,6 +225,7 @@ class PlatformMembership(models.Model):
                 | Q(until__isnull=True)
                 | Q(since__lte=models.F("until")),
                 name="membership_dates_ordered",
+                violation_error_message=_("Membership cannot end before it starts."),
             ),
         ]
         indexes = [

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Actor
+
+
+class ActorForm(forms.ModelForm):
+    """The actor's form, with the rules the database cannot state across a many-to-many."""
+
+    class Meta:
+        model = Actor
+        fields = [
+            "name", "kind", "organisation", "status", "ended_on", "actor_type",
+            "social_service_kinds", "founder", "resorts", "target_groups", "age_from", "age_to",
+            "life_situations", "service_forms", "online", "opening_hours", "address",
+            "municipality", "territorial_scope", "served_municipalities", "web", "phone", "email",
+            "primary_need_area", "secondary_need_areas", "focus", "crisis_network",
+            "crisis_contact", "needs_from_others", "capacity", "capacity_date", "verified_on",
+            "verified_by", "representatives",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        primary = cleaned.get("primary_need_area")
+        secondary = cleaned.get("secondary_need_areas")
+        if primary is not None and secondary is not None and primary in secondary:
+            self.add_error(
+                "secondary_need_areas",
+                _("The primary need area %(area)s cannot also be another need area.")
+                % {"area": primary},
+            )
+        return cleaned
