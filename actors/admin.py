@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from needs import admin as needs_admin
 
-from .forms import ActorForm
+from .forms import HTTPS_URLS, ActorForm
 from .models import (
     Activity,
     Actor,
@@ -63,6 +63,7 @@ class MunicipalityAdmin(VocabularyAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "ico", "legal_form", "founder"]
     list_filter = ["legal_form", "founder"]
     search_fields = ["name", "ico"]
@@ -97,6 +98,7 @@ class PostInline(admin.StackedInline):
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     form = ActorForm
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "name",
         "actor_type",

@@ -1,7 +1,17 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Actor
+
+
+# Links typed without a scheme ("www.poradna.cz") are https today; Django 6 makes this the default.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_urls(db_field, **kwargs):
+    kwargs.update(HTTPS_URLS.get(type(db_field), {}))
+    return db_field.formfield(**kwargs)
 
 
 class ActorForm(forms.ModelForm):
@@ -9,6 +19,7 @@ class ActorForm(forms.ModelForm):
 
     class Meta:
         model = Actor
+        formfield_callback = https_urls
         fields = [
             "name", "kind", "organisation", "status", "ended_on", "actor_type",
             "social_service_kinds", "founder", "resorts", "target_groups", "age_from", "age_to",

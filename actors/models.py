@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from needs.models import Activity, Focus, NeedArea
 
@@ -192,7 +193,7 @@ class Municipality(Vocabulary):
 
 
 class Founder(models.TextChoices):
-    STATE = "state", _("state")
+    STATE = "state", pgettext_lazy("founder", "state")
     REGION = "region", _("region")
     MUNICIPALITY = "municipality", _("municipality")
     NGO = "ngo", _("NGO")
@@ -474,7 +475,7 @@ class ContactPerson(models.Model):
     actor = models.ForeignKey(
         Actor, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("actor")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

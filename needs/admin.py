@@ -16,8 +16,11 @@ class NeedAreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [NeedInline]
 
+    # The six areas are reference data from a migration: described, never added or removed.
+    def has_add_permission(self, request):
+        return False
+
     def has_delete_permission(self, request, obj=None):
-        # The six areas are reference data from a migration; they are renamed, never removed.
         return False
 
 

@@ -10,8 +10,11 @@ class PlatformTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name"]
 
+    # The four types of the MPSV guide are reference data from a migration.
+    def has_add_permission(self, request):
+        return False
+
     def has_delete_permission(self, request, obj=None):
-        # The four types are reference data from a migration.
         return False
 
 

@@ -1,0 +1,49 @@
+import pytest
+from django.apps import apps
+from django.utils import translation
+
+OUR_APPS = ("needs", "actors", "platforms", "network")
+# Labels that are the same word in Czech and English.
+SAME_IN_BOTH = {"IČO", "web", "online", "e-mail", "text"}
+
+
+def model_labels():
+    for app_label in OUR_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            yield model, "verbose_name", model._meta.verbose_name
+            yield model, "verbose_name_plural", model._meta.verbose_name_plural
+            for field in model._meta.get_fields():
+                if field.concrete and not field.auto_created:
+                    yield model, field.name, field.verbose_name
+
+
+@pytest.mark.parametrize(("model", "name", "label"), list(model_labels()))
+def test_model_label_translated_to_czech(model, name, label):
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("cs"):
+        czech = str(label)
+
+    assert english in SAME_IN_BOTH or czech != english, f"{model.__name__}.{name}: {english}"
+
+
+def test_choice_labels_translated_to_czech():
+    from actors.models import Actor
+    from needs.models import Focus
+    from platforms.models import PlatformMembership
+
+    with translation.override("cs"):
+        labels = [
+            str(Focus.BOTH.label),
+            str(Actor.Status.ENDED.label),
+            str(PlatformMembership.Role.GUEST.label),
+        ]
+
+    assert labels == ["prevence i intervence", "ukončený", "přizvaný host"]
+
+
+def test_english_is_the_second_language():
+    from needs.models import NeedArea
+
+    with translation.override("en"):
+        assert str(NeedArea._meta.verbose_name) == "need area"
