@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Actor
 
-
 # Links typed without a scheme ("www.poradna.cz") are https today; Django 6 makes this the default.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

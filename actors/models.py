@@ -4,6 +4,7 @@ Depends on `needs` (primary and secondary need areas, activities); `platforms` d
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -668,6 +669,32 @@ class CharacteristicValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.characteristic}: {self.actor}"
+
+    def clean(self) -> None:
+        """The value sits in the column of its characteristic's kind, and nowhere else."""
+        if self.characteristic_id is None:
+            return
+        kind = self.characteristic.kind
+        column = {
+            Characteristic.Kind.BOOLEAN: "boolean",
+            Characteristic.Kind.TEXT: "text",
+            Characteristic.Kind.NUMBER: "number",
+            Characteristic.Kind.CHOICE: "option",
+        }.get(kind)
+        errors = {}
+        for name in ("boolean", "text", "number", "option"):
+            if name != column and getattr(self, name) not in (None, ""):
+                errors[name] = _("A characteristic of the kind “%(kind)s” keeps no value here.") % {
+                    "kind": self.characteristic.get_kind_display()
+                }
+        if (
+            kind == Characteristic.Kind.CHOICE
+            and self.option_id is not None
+            and self.option.characteristic_id != self.characteristic_id
+        ):
+            errors["option"] = _("The option belongs to another characteristic.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Post(models.Model):

@@ -74,7 +74,7 @@ class PlatformAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Other"), {"fields": ["note", "verified_on"]}),
+        (_("Other"), {"fields": ["note", ("verified_on", "verified_by")]}),
     ]
 
     def get_queryset(self, request):

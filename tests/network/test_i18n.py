@@ -47,3 +47,20 @@ def test_english_is_the_second_language():
 
     with translation.override("en"):
         assert str(NeedArea._meta.verbose_name) == "need area"
+
+
+def test_pages_are_czech_whatever_the_browser_asks(client, db):
+    response = client.get("/prihlaseni/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "cs"
+    assert "Přihlásit" in response.content.decode()
+
+
+def test_language_switcher_turns_pages_english(client, db):
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/prihlaseni/"})
+    response = client.get("/prihlaseni/")
+
+    assert switched.status_code == 302
+    assert response.headers["Content-Language"] == "en"
+    assert "Log in" in response.content.decode()

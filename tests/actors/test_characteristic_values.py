@@ -1,0 +1,44 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from actors.models import Characteristic, CharacteristicOption, CharacteristicValue
+from tests.factories import ActorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def choice():
+    characteristic = Characteristic.objects.create(name="Způsob vstupu", kind="choice")
+    return characteristic, CharacteristicOption.objects.create(
+        characteristic=characteristic, name="doporučení OSPOD"
+    )
+
+
+def test_characteristic_value_in_its_kind_column_is_valid(choice):
+    characteristic, option = choice
+    value = CharacteristicValue(actor=ActorFactory(), characteristic=characteristic, option=option)
+
+    value.full_clean()
+
+
+def test_characteristic_value_in_another_column_is_refused(choice):
+    characteristic, _ = choice
+    value = CharacteristicValue(actor=ActorFactory(), characteristic=characteristic, text="ano")
+
+    with pytest.raises(ValidationError) as error:
+        value.full_clean()
+
+    assert list(error.value.message_dict) == ["text"]
+
+
+def test_characteristic_value_with_option_of_another_characteristic_is_refused(choice):
+    characteristic, _ = choice
+    other = Characteristic.objects.create(name="Jazyky", kind="choice")
+    foreign = CharacteristicOption.objects.create(characteristic=other, name="romština")
+    value = CharacteristicValue(actor=ActorFactory(), characteristic=characteristic, option=foreign)
+
+    with pytest.raises(ValidationError) as error:
+        value.full_clean()
+
+    assert list(error.value.message_dict) == ["option"]
