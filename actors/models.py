@@ -239,7 +239,7 @@ class Organisation(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
             models.CheckConstraint(
-                condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}$"),
+                condition=Q(ico="") | Q(ico__regex=r"^[0-9]{8}\Z"),
                 name="organisation_ico_eight_digits",
                 violation_error_message=_("IČO has exactly eight digits."),
             ),

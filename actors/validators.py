@@ -1,10 +1,15 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# ASCII digits only: str.isdigit() would let "²" and full-width digits through.
+ICO_PATTERN = re.compile(r"[0-9]{8}")
 
 
 def ico_checksum_ok(ico: str) -> bool:
     """The mod-11 check digit of a Czech IČO (eight digits)."""
-    if len(ico) != 8 or not ico.isdigit():
+    if not ICO_PATTERN.fullmatch(ico):
         return False
     total = sum(int(digit) * weight for digit, weight in zip(ico[:7], range(8, 1, -1), strict=True))
     check = (11 - total % 11) % 10
@@ -14,7 +19,7 @@ def ico_checksum_ok(ico: str) -> bool:
 def validate_ico(value: str) -> None:
     if not value:
         return
-    if len(value) != 8 or not value.isdigit():
+    if not ICO_PATTERN.fullmatch(value):
         raise ValidationError(_("IČO has exactly eight digits."), code="ico_format")
     if not ico_checksum_ok(value):
         raise ValidationError(
