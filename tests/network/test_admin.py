@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 OUR_APPS = {"needs", "actors", "platforms"}
@@ -14,11 +13,6 @@ def our_admins():
         (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
         key=lambda m: m._meta.label,
     )
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=None)
 
 
 def admin_url(model, view, *args):

@@ -4,13 +4,10 @@ import re
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from actors.models import (
@@ -76,24 +73,6 @@ def table_counts() -> dict[str, int]:
             through = field.remote_field.through
             counts[through._meta.label] = through.objects.count()
     return counts
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, inside a transaction rolled back at the end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        output = run_load_demo()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_output, db):
-    return demo_output
 
 
 def test_load_demo_second_run_keeps_every_count(demo):
