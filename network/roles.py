@@ -22,3 +22,10 @@ def role_of(user) -> str | None:
         if role in names:
             return role
     return None
+
+
+def is_coordinator(user) -> bool:
+    """Coordinators (and the technical superuser) edit the network in the workspace."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()

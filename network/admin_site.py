@@ -1,0 +1,42 @@
+"""The coordinator's workspace: the Django admin, open to coordinators only."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from .roles import is_coordinator
+
+
+class NetworkAdminSite(admin.AdminSite):
+    site_header = _("Network map")
+    site_title = _("Network map")
+    index_title = _("Coordinator's workspace")
+
+    def has_permission(self, request):
+        return is_coordinator(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            # Logged-in users without the coordinator's role are refused, not sent to a login
+            # form they have already passed (DOMAIN.md §1: the workspace is the coordinator's).
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
+        return super().login(request, extra_context)
+
+    def get_urls(self):
+        from .quality import data_quality_view
+
+        return [
+            path("kvalita-dat/", self.admin_view(data_quality_view), name="data_quality"),
+            *super().get_urls(),
+        ]
