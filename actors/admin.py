@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from needs import admin as needs_admin
 
+from .concurrency import ConcurrentEditAdminMixin
 from .forms import HTTPS_URLS, ActorForm
 from .models import (
     Activity,
@@ -26,7 +28,7 @@ from .models import (
 )
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -62,7 +64,7 @@ class MunicipalityAdmin(VocabularyAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "ico", "legal_form", "founder"]
     list_filter = ["legal_form", "founder"]
@@ -96,7 +98,7 @@ class PostInline(admin.StackedInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     form = ActorForm
     formfield_overrides = HTTPS_URLS
     list_display = [
@@ -139,7 +141,10 @@ class ActorAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ContactPersonInline, NoteInline, CharacteristicValueInline, PostInline]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "organisation", ("status", "ended_on")]}),
+        (
+            None,
+            {"fields": ["name", "kind", "organisation", ("status", "ended_on"), "seen_version"]},
+        ),
         (
             _("Traditional categories"),
             {
@@ -206,7 +211,7 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(SimpleHistoryAdmin):
     list_display = ["name", "role", "actor", "phone", "email"]
     list_select_related = ["actor"]
     search_fields = ["name", "role", "actor__name", "email"]
@@ -214,7 +219,7 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "actor", "visibility", "author", "created_at"]
     list_filter = ["visibility"]
     list_select_related = ["actor", "author"]
@@ -234,7 +239,7 @@ class CharacteristicOptionInline(admin.TabularInline):
 
 
 @admin.register(Characteristic)
-class CharacteristicAdmin(admin.ModelAdmin):
+class CharacteristicAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "visibility", "order"]
     list_filter = ["kind", "visibility"]
     search_fields = ["name"]
@@ -242,7 +247,7 @@ class CharacteristicAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharacteristicOption)
-class CharacteristicOptionAdmin(admin.ModelAdmin):
+class CharacteristicOptionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "characteristic", "order"]
     list_select_related = ["characteristic"]
     search_fields = ["name", "characteristic__name"]
@@ -250,7 +255,7 @@ class CharacteristicOptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharacteristicValue)
-class CharacteristicValueAdmin(admin.ModelAdmin):
+class CharacteristicValueAdmin(SimpleHistoryAdmin):
     list_display = ["actor", "characteristic", "boolean", "text", "number", "option"]
     list_filter = ["characteristic"]
     list_select_related = ["actor", "characteristic", "option"]
@@ -259,7 +264,7 @@ class CharacteristicValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     list_display = ["title", "actor", "kind", "capacity", "valid_from", "valid_until"]
     list_filter = ["kind", "capacity"]
     list_select_related = ["actor"]
@@ -274,7 +279,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalPractice)
-class LocalPracticeAdmin(admin.ModelAdmin):
+class LocalPracticeAdmin(SimpleHistoryAdmin):
     list_display = ["activity", "description"]
     list_select_related = ["activity"]
     search_fields = ["activity__name", "description", "actors__name"]

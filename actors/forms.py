@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import ConcurrentEditFormMixin
 from .models import Actor
 
 # Links typed without a scheme ("www.poradna.cz") are https today; Django 6 makes this the default.
@@ -13,7 +14,7 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ActorForm(forms.ModelForm):
+class ActorForm(ConcurrentEditFormMixin, forms.ModelForm):
     """The actor's form, with the rules the database cannot state across a many-to-many."""
 
     class Meta:

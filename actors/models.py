@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from needs.models import Activity, Focus, NeedArea
 
@@ -25,6 +26,8 @@ class Vocabulary(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -232,6 +235,8 @@ class Organisation(models.Model):
     founder = models.CharField(_("founder"), max_length=20, choices=Founder.choices, blank=True)
     web = models.URLField(_("web"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -411,8 +416,22 @@ class Actor(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save through the workspace: a form saved over a newer version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ActorQuerySet.as_manager()
+
+    history = HistoricalRecords(
+        m2m_fields=[
+            social_service_kinds,
+            resorts,
+            target_groups,
+            life_situations,
+            served_municipalities,
+            service_forms,
+            secondary_need_areas,
+        ]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -482,6 +501,8 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["actor", "order", "name"]
         verbose_name = _("contact person")
@@ -517,6 +538,8 @@ class Note(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor", "created_at", "id"]
@@ -561,6 +584,8 @@ class Characteristic(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("characteristic")
@@ -590,6 +615,8 @@ class CharacteristicOption(models.Model):
     )
     name = models.CharField(_("value"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["characteristic", "order", "name"]
@@ -641,6 +668,8 @@ class CharacteristicValue(models.Model):
     options = models.ManyToManyField(
         CharacteristicOption, blank=True, related_name="+", verbose_name=_("choices")
     )
+
+    history = HistoricalRecords(m2m_fields=[options])
 
     class Meta:
         ordering = ["actor", "characteristic__order", "characteristic__name"]
@@ -726,6 +755,8 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-valid_from", "-id"]
         verbose_name = _("bulletin post")
@@ -773,6 +804,8 @@ class LocalPractice(models.Model):
     actors = models.ManyToManyField(
         Actor, blank=True, related_name="practices", verbose_name=_("involved actors")
     )
+
+    history = HistoricalRecords(m2m_fields=[actors])
 
     class Meta:
         ordering = ["activity"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Activity, FulfilmentSign, Need, NeedArea, Risk
 
@@ -11,7 +12,7 @@ class NeedInline(admin.TabularInline):
 
 
 @admin.register(NeedArea)
-class NeedAreaAdmin(admin.ModelAdmin):
+class NeedAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     inlines = [NeedInline]
@@ -42,7 +43,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(SimpleHistoryAdmin):
     list_display = ["name", "area", "order"]
     list_filter = ["area"]
     list_select_related = ["area"]
@@ -52,7 +53,7 @@ class NeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "need", "focus"]
     list_filter = ["focus", "need__area"]
     list_select_related = ["need", "need__area"]
@@ -61,7 +62,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(FulfilmentSign)
-class FulfilmentSignAdmin(admin.ModelAdmin):
+class FulfilmentSignAdmin(SimpleHistoryAdmin):
     list_display = ["text", "need"]
     list_select_related = ["need"]
     list_filter = ["need__area"]
@@ -70,7 +71,7 @@ class FulfilmentSignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(SimpleHistoryAdmin):
     list_display = ["text", "need"]
     list_select_related = ["need"]
     list_filter = ["need__area"]

@@ -6,6 +6,7 @@ This app depends on nothing else of ours; actors and local practice refer to it.
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Focus(models.TextChoices):
@@ -24,6 +25,8 @@ class NeedArea(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("need area")
@@ -40,6 +43,8 @@ class Need(models.Model):
     name = models.CharField(_("need"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__order", "order", "name"]
@@ -68,6 +73,8 @@ class FulfilmentSign(models.Model):
     text = models.TextField(_("sign of fulfilment"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["need", "order", "id"]
         verbose_name = _("sign of fulfilment")
@@ -88,6 +95,8 @@ class Risk(models.Model):
     )
     text = models.TextField(_("risk"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["need", "order", "id"]
@@ -122,6 +131,8 @@ class Activity(models.Model):
         help_text=_("Which actors can carry the activity out together."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["need__area__order", "need__order", "order", "name"]

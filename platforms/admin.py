@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from actors.concurrency import ConcurrentEditAdminMixin
+
+from .forms import PlatformForm
 from .models import ParticipantGroup, Platform, PlatformMembership, PlatformType
 
 
 @admin.register(PlatformType)
-class PlatformTypeAdmin(admin.ModelAdmin):
+class PlatformTypeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["name"]
 
@@ -19,7 +23,7 @@ class PlatformTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParticipantGroup)
-class ParticipantGroupAdmin(admin.ModelAdmin):
+class ParticipantGroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name"]
 
@@ -32,7 +36,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(admin.ModelAdmin):
+class PlatformAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+    form = PlatformForm
     list_display = ["name", "platform_type", "regularity", "interval", "status", "member_count"]
     list_filter = ["platform_type", "status", "regularity", "level", "need_areas", "topics"]
     list_select_related = ["platform_type"]
@@ -50,6 +55,7 @@ class PlatformAdmin(admin.ModelAdmin):
                     "description",
                     "status",
                     ("since_year", "until_year"),
+                    "seen_version",
                 ]
             },
         ),
@@ -86,7 +92,7 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlatformMembership)
-class PlatformMembershipAdmin(admin.ModelAdmin):
+class PlatformMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["actor", "platform", "role", "representative"]
     list_filter = ["role", "platform__platform_type", "platform"]
     list_select_related = ["actor", "platform"]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Topic
 from needs.models import NeedArea
@@ -19,6 +20,8 @@ class PlatformType(models.Model):
     code = models.PositiveSmallIntegerField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -35,6 +38,8 @@ class ParticipantGroup(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -158,6 +163,9 @@ class Platform(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[other_participants, topics, need_areas])
 
     class Meta:
         ordering = ["platform_type__code", "name"]
@@ -214,6 +222,8 @@ class PlatformMembership(models.Model):
     representative = models.CharField(_("representative"), max_length=200, blank=True)
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["platform", "role", "actor__name"]

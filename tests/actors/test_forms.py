@@ -34,9 +34,7 @@ def test_actor_form_refuses_primary_area_among_other_areas():
         errors = form.errors["secondary_need_areas"]
 
     assert valid is False
-    assert errors == [
-        "Primární oblast potřeb VZTAHY nemůže být zároveň další oblastí potřeb."
-    ]
+    assert errors == ["Primární oblast potřeb VZTAHY nemůže být zároveň další oblastí potřeb."]
 
 
 def test_actor_form_refuses_ended_actor_without_end_date():

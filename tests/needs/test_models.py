@@ -15,6 +15,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
 def test_need_areas_are_the_six_of_the_standards_in_order():
     rows = list(NeedArea.objects.values_list("order", "code", "name"))
 

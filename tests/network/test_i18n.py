@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.utils import translation
+from simple_history.models import HistoricalChanges
 
 OUR_APPS = ("needs", "actors", "platforms", "network")
 # Labels that are the same word in Czech and English.
@@ -10,6 +11,8 @@ SAME_IN_BOTH = {"IČO", "web", "online", "e-mail", "text"}
 def model_labels():
     for app_label in OUR_APPS:
         for model in apps.get_app_config(app_label).get_models():
+            if issubclass(model, HistoricalChanges):
+                continue  # labelled by django-simple-history's own catalogue
             yield model, "verbose_name", model._meta.verbose_name
             yield model, "verbose_name_plural", model._meta.verbose_name_plural
             for field in model._meta.get_fields():

@@ -17,7 +17,10 @@ def app_permissions(*actions: str) -> set[str]:
     return {
         f"{p.content_type.app_label}.{p.codename}"
         for p in permissions.select_related("content_type")
-        if p.codename.split("_", 1)[0] in actions and p.codename != "view_private"
+        if p.codename.split("_", 1)[0] in actions
+        and p.codename != "view_private"
+        # History tables are read through their record's permissions (django-simple-history).
+        and not p.codename.split("_", 1)[1].startswith("historical")
     }
 
 

@@ -13,6 +13,7 @@ import json
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -87,15 +90,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         self.today = timezone.localdate()
         with transaction.atomic():
-            self.load_users()
-            self.load_reference()
-            self.load_actor_types()
-            self.load_organisations()
-            self.load_actors()
-            self.load_characteristic_values()
-            self.load_needs()
-            self.load_platforms()
-            self.load_bulletin()
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                self.load_users()
+                self.load_reference()
+                self.load_actor_types()
+                self.load_organisations()
+                self.load_actors()
+                self.load_characteristic_values()
+                self.load_needs()
+                self.load_platforms()
+                self.load_bulletin()
+            # Demo rows are fixtures, not anyone's edits: each record gets one initial history
+            # entry (only if it has none yet), and re-runs add nothing to the audit trail.
+            call_command("populate_history", "--auto", verbosity=0, stdout=StringIO())
         self.report()
 
     # Users ------------------------------------------------------------------------------------

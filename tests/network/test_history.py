@@ -1,0 +1,136 @@
+"""Every change is recorded with who and when, shown as a diff, and restorable."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from actors.models import Actor
+from network import roles
+from tests.admin_forms import change_form_data
+from tests.factories import ActorFactory, PlatformFactory, UserFactory
+
+
+@pytest.fixture
+def actor(db):
+    return ActorFactory(name="Poradna Rozcestí", phone="+420 311 000 111")
+
+
+def save_through_admin(client, obj, **changes):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    return client.post(url, change_form_data(page, **changes))
+
+
+def test_history_records_who_changed_an_actor(actor, coordinator, coordinator_client):
+    response = save_through_admin(coordinator_client, actor, name="Poradna Na Rozcestí")
+
+    assert response.status_code == 302
+    latest = actor.history.latest()
+    assert (latest.name, latest.history_user, latest.history_type) == (
+        "Poradna Na Rozcestí",
+        coordinator,
+        "~",
+    )
+
+
+def test_history_page_shows_the_change_as_a_diff(actor, coordinator_client):
+    save_through_admin(coordinator_client, actor, name="Poradna Na Rozcestí")
+
+    response = coordinator_client.get(reverse("admin:actors_actor_history", args=[actor.pk]))
+    text = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Poradna Rozcestí" in text
+    assert "Poradna Na Rozcestí" in text
+
+
+def test_history_restores_an_actor_to_an_earlier_version(actor, coordinator_client):
+    save_through_admin(coordinator_client, actor, name="Poradna Na Rozcestí", phone="")
+    first = actor.history.earliest()
+    url = reverse("admin:actors_actor_simple_history", args=[actor.pk, first.history_id])
+
+    page = coordinator_client.get(url)
+    response = coordinator_client.post(url, change_form_data(page))
+
+    assert response.status_code == 302
+    actor.refresh_from_db()
+    assert (actor.name, actor.phone, actor.version) == ("Poradna Rozcestí", "+420 311 000 111", 3)
+    assert actor.history.count() == 3
+
+
+def test_history_records_platform_changes(db, coordinator_client):
+    platform = PlatformFactory(name="Tým pro mládež")
+
+    save_through_admin(coordinator_client, platform, goals="Společná prevence.")
+
+    assert list(platform.history.values_list("goals", flat=True)) == ["Společná prevence.", ""]
+
+
+def test_second_of_two_concurrent_edits_is_refused(actor, coordinator_client):
+    other = UserFactory(
+        username="druha",
+        first_name="Eva",
+        last_name="Druhá",
+        is_staff=True,
+        groups=[roles.COORDINATOR],
+    )
+    from django.test import Client
+
+    second_client = Client()
+    second_client.force_login(other)
+    url = reverse("admin:actors_actor_change", args=[actor.pk])
+    mine = coordinator_client.get(url)
+    theirs = second_client.get(url)
+
+    first = second_client.post(url, change_form_data(theirs, phone="+420 311 999 999"))
+    with translation.override("cs"):
+        refused = coordinator_client.post(url, change_form_data(mine, name="Poradna X"))
+
+    actor.refresh_from_db()
+    assert first.status_code == 302
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "Někdo jiný tento záznam uložil" in text
+    assert "Eva Druhá" in text
+    assert "telefon: +420 311 000 111 → +420 311 999 999" in text
+    assert (actor.name, actor.phone, actor.version) == ("Poradna Rozcestí", "+420 311 999 999", 2)
+
+
+def test_concurrent_edit_check_lets_sequential_saves_through(actor, coordinator_client):
+    save_through_admin(coordinator_client, actor, phone="+420 311 000 222")
+    response = save_through_admin(coordinator_client, actor, phone="+420 311 000 333")
+
+    actor.refresh_from_db()
+    assert response.status_code == 302
+    assert (actor.phone, actor.version) == ("+420 311 000 333", 3)
+
+
+def test_concurrent_edit_is_refused_for_platforms(db, coordinator_client):
+    platform = PlatformFactory(name="Minitým OSPOD")
+    url = reverse("admin:platforms_platform_change", args=[platform.pk])
+    stale = coordinator_client.get(url)
+    save_through_admin(coordinator_client, platform, goals="Nové cíle.")
+
+    refused = coordinator_client.post(url, change_form_data(stale, goals="Staré cíle."))
+
+    platform.refresh_from_db()
+    assert refused.status_code == 200
+    assert (platform.goals, platform.version) == ("Nové cíle.", 2)
+
+
+def test_save_that_loses_the_race_is_refused(actor, coordinator, rf):
+    from django.contrib import admin
+
+    from actors.concurrency import ConcurrentEditError
+
+    # The form checked version 1 and will write 2, but another save wrote 2 in between.
+    actor.version = 2
+    Actor.objects.filter(pk=actor.pk).update(version=2, phone="+420 311 555 555")
+    request = rf.post("/")
+    request.user = coordinator
+
+    with pytest.raises(ConcurrentEditError):
+        admin.site._registry[Actor].save_model(request, actor, form=None, change=True)
+
+    actor.refresh_from_db()
+    assert (actor.phone, actor.version) == ("+420 311 555 555", 2)
