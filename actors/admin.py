@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from needs import admin as needs_admin
 
+from .characteristics import FIELD_PREFIX, characteristics_with_options, field_name
 from .concurrency import ConcurrentEditAdminMixin
+from .filters import AgeFilter, TargetGroupFilter, VerifiedFilter, characteristic_filter
 from .forms import HTTPS_URLS, ActorForm
 from .models import (
     Activity,
@@ -26,6 +30,7 @@ from .models import (
     TargetGroup,
     Topic,
 )
+from .text import CzechOrder, fold, folded
 
 
 class VocabularyAdmin(SimpleHistoryAdmin):
@@ -84,13 +89,6 @@ class NoteInline(admin.TabularInline):
     extra = 0
 
 
-class CharacteristicValueInline(admin.TabularInline):
-    model = CharacteristicValue
-    fields = ["characteristic", "boolean", "text", "number", "option", "options"]
-    autocomplete_fields = ["characteristic", "option", "options"]
-    extra = 0
-
-
 class PostInline(admin.StackedInline):
     model = Post
     fields = [("kind", "capacity"), "title", "text", ("valid_from", "valid_until")]
@@ -102,28 +100,35 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     form = ActorForm
     formfield_overrides = HTTPS_URLS
     list_display = [
-        "name",
+        "actor_name",
         "actor_type",
         "primary_need_area",
         "focus",
         "crisis_network",
         "municipality",
-        "status",
         "verified_on",
     ]
     list_filter = [
         "status",
         "primary_need_area",
+        ("secondary_need_areas", admin.RelatedOnlyFieldListFilter),
         "focus",
         "crisis_network",
-        "actor_type",
+        ("actor_type", admin.RelatedOnlyFieldListFilter),
         "founder",
         "resorts",
+        TargetGroupFilter,
+        AgeFilter,
+        "life_situations",
         "municipality",
+        "service_forms",
         "online",
+        VerifiedFilter,
     ]
+    ordering = [CzechOrder("name").asc()]
     list_select_related = ["actor_type", "primary_need_area", "municipality"]
-    search_fields = ["name", "organisation__name", "organisation__ico", "email", "phone"]
+    # Shows the search box; the search itself is get_search_results (diacritics ignored).
+    search_fields = ["name"]
     autocomplete_fields = [
         "organisation",
         "actor_type",
@@ -139,7 +144,7 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
         "representatives",
     ]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [ContactPersonInline, NoteInline, CharacteristicValueInline, PostInline]
+    inlines = [ContactPersonInline, NoteInline, PostInline]
     fieldsets = [
         (
             None,
@@ -198,6 +203,56 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("actor name"), ordering=CzechOrder("name"))
+    def actor_name(self, obj):
+        return obj.name
+
+    def get_list_filter(self, request):
+        custom = [characteristic_filter(c) for c in characteristics_with_options()]
+        return [*super().get_list_filter(request), *custom]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = [field_name(c) for c in Characteristic.objects.all()]
+        if names:
+            fieldsets = [*fieldsets, (_("Custom characteristics"), {"fields": names})]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The characteristic fields come from ActorForm itself, not from the model.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [f for f in fields if not f.startswith(FIELD_PREFIX)]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name, organisation, IČO, e-mail, phone and contact persons; 'skola' finds 'Škola'."""
+        terms = search_term.split()
+        if not terms:
+            return queryset, False
+        queryset = queryset.alias(
+            name_folded=folded("name"), org_folded=folded("organisation__name")
+        )
+        for term in terms:
+            plain = fold(term)
+            contacts = ContactPerson.objects.filter(actor=OuterRef("pk")).alias(
+                name_folded=folded("name")
+            )
+            queryset = queryset.filter(
+                Q(name_folded__contains=plain)
+                | Q(org_folded__contains=plain)
+                | Q(organisation__ico__startswith=term)
+                | Q(email__icontains=term)
+                | Q(phone__contains=term)
+                | Exists(
+                    contacts.filter(
+                        Q(name_folded__contains=plain)
+                        | Q(email__icontains=term)
+                        | Q(phone__contains=term)
+                    )
+                )
+            )
+        return queryset, False
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import characteristics
 from .concurrency import ConcurrentEditFormMixin
 from .models import Actor
 
@@ -29,6 +30,19 @@ class ActorForm(ConcurrentEditFormMixin, forms.ModelForm):
             "crisis_contact", "needs_from_others", "capacity", "capacity_date", "verified_on",
             "verified_by", "representatives",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.characteristics = characteristics.characteristics_with_options()
+        for characteristic in self.characteristics:
+            name = characteristics.field_name(characteristic)
+            self.fields[name] = characteristics.form_field(characteristic)
+        if not self.is_bound:
+            self.initial.update(characteristics.initial_values(self.instance, self.characteristics))
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        characteristics.save_values(self.instance, self.characteristics, self.cleaned_data)
 
     def clean(self):
         cleaned = super().clean()

@@ -701,6 +701,8 @@ class CharacteristicValue(models.Model):
 
     def clean(self) -> None:
         """The value sits in the column of its characteristic's kind, and nowhere else."""
+        if self.text == "":
+            self.text = None  # an empty text box means "no text", not a second column
         if self.characteristic_id is None:
             return
         kind = self.characteristic.kind

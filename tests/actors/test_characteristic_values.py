@@ -42,3 +42,13 @@ def test_characteristic_value_with_option_of_another_characteristic_is_refused(c
         value.full_clean()
 
     assert list(error.value.message_dict) == ["option"]
+
+
+def test_characteristic_value_empty_text_is_no_text():
+    staff = Characteristic.objects.create(name="Počet pracovníků", kind="number")
+    value = CharacteristicValue(actor=ActorFactory(), characteristic=staff, number=4, text="")
+
+    value.full_clean()
+    value.save()
+
+    assert value.text is None

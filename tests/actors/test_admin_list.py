@@ -1,0 +1,166 @@
+"""The coordinator's actor list: diacritics-free search, Czech order, filters, characteristics."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actors.models import Actor, Characteristic, CharacteristicValue
+from tests.admin_forms import change_form_data
+from tests.factories import (
+    ActorFactory,
+    CharacteristicFactory,
+    CharacteristicOptionFactory,
+    ContactPersonFactory,
+    OrganisationFactory,
+    TargetGroupFactory,
+)
+
+LIST = reverse("admin:actors_actor_changelist")
+
+
+def listed(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return [a.name for a in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize("query", ["skola", "ŠKOLA", "škola", "Skola lipova"])
+def test_actor_search_ignores_diacritics_and_case(query, coordinator_client):
+    ActorFactory(name="Základní škola Lipová")
+    ActorFactory(name="Mateřské centrum Sluníčko")
+
+    assert listed(coordinator_client, q=query) == ["Základní škola Lipová"]
+
+
+def test_actor_search_finds_organisation_ico_and_contacts(coordinator_client):
+    organisation = OrganisationFactory(name="Magdalénka, o.p.s.", ico="25596641")
+    ActorFactory(name="NZDM Kotva", organisation=organisation)
+    counsellor = ActorFactory(name="Poradna Rozcestí")
+    ContactPersonFactory(actor=counsellor, name="Jiřina Nováčková")
+    ContactPersonFactory(actor=counsellor, name="Petr Dvořák")
+
+    assert listed(coordinator_client, q="magdalenka") == ["NZDM Kotva"]
+    assert listed(coordinator_client, q="2559") == ["NZDM Kotva"]
+    assert listed(coordinator_client, q="novackova") == ["Poradna Rozcestí"]
+
+
+def test_actor_list_is_in_czech_order(coordinator_client):
+    for name in [
+        "Chlum – knihovna",
+        "Hradiště – ZŠ",
+        "Čáslavská poradna",
+        "Cihelna – klub",
+        "Řemeslná dílna",
+        "Rodinné centrum",
+        "Ábel – spolek",
+        "Adam – mentoring",
+    ]:
+        ActorFactory(name=name)
+
+    assert listed(coordinator_client) == [
+        "Ábel – spolek", "Adam – mentoring", "Cihelna – klub", "Čáslavská poradna",
+        "Hradiště – ZŠ", "Chlum – knihovna", "Rodinné centrum", "Řemeslná dílna",
+    ]  # fmt: skip
+
+
+def test_actor_list_filters_by_age_band(coordinator_client):
+    ActorFactory(name="Raná péče", age_from=0, age_to=7)
+    ActorFactory(name="NZDM", age_from=9, age_to=26)
+    ActorFactory(name="Pro všechny")
+
+    assert listed(coordinator_client, vek="0-3") == ["Pro všechny", "Raná péče"]
+    assert listed(coordinator_client, vek="15-18") == ["NZDM", "Pro všechny"]
+
+
+def test_actor_list_filters_stale_and_this_year(coordinator_client):
+    today = datetime.date.today()
+    ActorFactory(name="Ověřený", verified_on=today)
+    ActorFactory(name="Starý", verified_on=today - datetime.timedelta(days=400))
+    ActorFactory(name="Nikdy")
+
+    assert listed(coordinator_client, overeni="stale") == ["Nikdy", "Starý"]
+    assert listed(coordinator_client, overeni="this_year") == ["Ověřený"]
+
+
+def test_actor_list_target_group_includes_groups_below(coordinator_client):
+    children = TargetGroupFactory(name="děti")
+    disabled = TargetGroupFactory(name="děti s postižením", level="situation", parent=children)
+    parents = TargetGroupFactory(name="rodiče")
+    for name, group in [
+        ("Raná péče", disabled),
+        ("Škola", children),
+        ("Poradna pro rodiče", parents),
+    ]:
+        ActorFactory(name=name).target_groups.set([group])
+
+    assert listed(coordinator_client, cilova_skupina=children.pk) == ["Raná péče", "Škola"]
+
+
+def test_new_characteristic_is_a_filter_and_a_field_without_restart(coordinator_client):
+    add = coordinator_client.post(
+        reverse("admin:actors_characteristic_add"),
+        {
+            "name": "Pověření k výkonu SPOD",
+            "kind": "boolean",
+            "visibility": "case_managers",
+            "order": "0",
+            "options-TOTAL_FORMS": "0",
+            "options-INITIAL_FORMS": "0",
+        },
+    )
+    characteristic = Characteristic.objects.get(name="Pověření k výkonu SPOD")
+    accredited = ActorFactory(name="SAS Rodina")
+    ActorFactory(name="Sportovní klub")
+    url = reverse("admin:actors_actor_change", args=[accredited.pk])
+
+    page = coordinator_client.get(url)
+    field = f"znak_{characteristic.pk}"
+    saved = coordinator_client.post(url, change_form_data(page, **{field: "true"}))
+    filter_titles = [f.title for f in coordinator_client.get(LIST).context["cl"].filter_specs]
+
+    assert add.status_code == 302
+    assert field in page.context["adminform"].form.fields
+    assert saved.status_code == 302
+    assert CharacteristicValue.objects.get(actor=accredited).boolean is True
+    assert "Pověření k výkonu SPOD" in filter_titles
+    assert listed(coordinator_client, **{field: "1"}) == ["SAS Rodina"]
+    assert listed(coordinator_client, **{field: "none"}) == ["Sportovní klub"]
+
+
+def test_characteristic_fields_show_and_save_every_kind(coordinator_client):
+    languages = CharacteristicFactory(name="Jazyky", kind="multichoice")
+    english = CharacteristicOptionFactory(characteristic=languages, name="angličtina")
+    romani = CharacteristicOptionFactory(characteristic=languages, name="romština")
+    staff = CharacteristicFactory(name="Počet pracovníků", kind="number")
+    note = CharacteristicFactory(name="Interní hodnocení", kind="text", visibility="coordinator")
+    actor = ActorFactory()
+    url = reverse("admin:actors_actor_change", args=[actor.pk])
+    page = coordinator_client.get(url)
+
+    response = coordinator_client.post(url, change_form_data(page, **{
+        f"znak_{languages.pk}": [str(english.pk), str(romani.pk)],
+        f"znak_{staff.pk}": "12",
+        f"znak_{note.pk}": "Spolehlivý partner.",
+    }))  # fmt: skip
+    reopened = coordinator_client.get(url).context["adminform"].form
+
+    assert response.status_code == 302
+    assert reopened.initial[f"znak_{languages.pk}"] == [english.pk, romani.pk]
+    assert reopened.initial[f"znak_{staff.pk}"] == 12
+    assert reopened.initial[f"znak_{note.pk}"] == "Spolehlivý partner."
+    assert "(jen koordinátor)" in reopened.fields[f"znak_{note.pk}"].help_text
+
+
+def test_clearing_a_characteristic_field_deletes_the_value(coordinator_client):
+    staff = CharacteristicFactory(name="Počet pracovníků", kind="number")
+    actor = ActorFactory()
+    CharacteristicValue.objects.create(actor=actor, characteristic=staff, number=3)
+    url = reverse("admin:actors_actor_change", args=[actor.pk])
+
+    page = coordinator_client.get(url)
+    response = coordinator_client.post(url, change_form_data(page, **{f"znak_{staff.pk}": ""}))
+
+    assert response.status_code == 302, response.context["errors"]
+    assert CharacteristicValue.objects.filter(actor=actor).count() == 0
+    assert Actor.objects.get(pk=actor.pk).version == 2
