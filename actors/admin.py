@@ -6,9 +6,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from needs import admin as needs_admin
 
-from .characteristics import FIELD_PREFIX, characteristics_with_options, field_name
+from .characteristics import FIELD_PREFIX, field_name
 from .concurrency import ConcurrentEditAdminMixin
-from .filters import AgeFilter, TargetGroupFilter, VerifiedFilter, characteristic_filter
+from .filters import (
+    AgeFilter,
+    TargetGroupFilter,
+    VerifiedFilter,
+    characteristic_filters,
+    vocabulary_filter,
+)
 from .forms import HTTPS_URLS, ActorForm
 from .models import (
     Activity,
@@ -110,21 +116,22 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     ]
     list_filter = [
         "status",
-        "primary_need_area",
-        ("secondary_need_areas", admin.RelatedOnlyFieldListFilter),
+        vocabulary_filter("primary_need_area", "need_area", _("primary need area")),
+        vocabulary_filter("secondary_need_areas", "need_area", _("other need areas")),
         "focus",
         "crisis_network",
-        ("actor_type", admin.RelatedOnlyFieldListFilter),
+        vocabulary_filter("actor_type", "actor_type", _("actor type")),
         "founder",
-        "resorts",
+        vocabulary_filter("resorts", "resort", _("sector")),
         TargetGroupFilter,
         AgeFilter,
-        "life_situations",
-        "municipality",
-        "service_forms",
+        vocabulary_filter("life_situations", "life_situation", _("life situations")),
+        vocabulary_filter("municipality", "municipality", _("municipality")),
+        vocabulary_filter("service_forms", "service_form", _("form of provision")),
         "online",
         VerifiedFilter,
     ]
+    show_full_result_count = False  # one COUNT fewer on every page of a 50,000-actor list
     ordering = [CzechOrder("name").asc()]
     list_select_related = ["actor_type", "primary_need_area", "municipality"]
     # Shows the search box; the search itself is get_search_results (diacritics ignored).
@@ -209,8 +216,7 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
         return obj.name
 
     def get_list_filter(self, request):
-        custom = [characteristic_filter(c) for c in characteristics_with_options()]
-        return [*super().get_list_filter(request), *custom]
+        return [*super().get_list_filter(request), *characteristic_filters(request)]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

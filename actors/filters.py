@@ -1,13 +1,28 @@
 """List filters of the coordinator's actor list that Django's field filters cannot express."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Characteristic, CharacteristicValue, TargetGroup
+from needs.models import NeedArea
+
+from .models import (
+    ActorType,
+    Characteristic,
+    CharacteristicOption,
+    CharacteristicValue,
+    LifeSituation,
+    Municipality,
+    Resort,
+    ServiceForm,
+    TargetGroup,
+)
+from .text import czech_key
 
 AGE_BANDS = {
     "0-3": (0, 3),
@@ -65,17 +80,16 @@ class TargetGroupFilter(admin.SimpleListFilter):
     parameter_name = "cilova_skupina"
 
     def lookups(self, request, model_admin):
-        self._groups = list(TargetGroup.objects.order_by("level", "order", "name"))
         levels = dict(TargetGroup.Level.choices)
-        return [(str(g.pk), f"{levels[g.level]}: {g.name}") for g in self._groups]
+        rows = sorted(vocabulary_rows(request)["target_group"], key=lambda r: r.extra)
+        return [(str(r.pk), f"{levels.get(r.extra, r.extra)}: {r.name}") for r in rows]
 
     def queryset(self, request, queryset):
         if not self.value() or not self.value().isdigit():
             return queryset
-        groups = getattr(self, "_groups", None) or list(TargetGroup.objects.all())
         children: dict[int | None, list[int]] = {}
-        for group in groups:
-            children.setdefault(group.parent_id, []).append(group.pk)
+        for row in vocabulary_rows(request)["target_group"]:
+            children.setdefault(row.parent, []).append(row.pk)
         wanted, todo = set(), [int(self.value())]
         while todo:
             pk = todo.pop()
@@ -91,10 +105,15 @@ class TargetGroupFilter(admin.SimpleListFilter):
         )
 
 
-def characteristic_filter(characteristic: Characteristic) -> type[admin.SimpleListFilter]:
-    """A list filter for one custom characteristic, made when the list is shown."""
-    kind = characteristic.kind
-    options = [(str(o.pk), o.name) for o in characteristic.options.all()]
+def characteristic_filters(request) -> list[type[admin.SimpleListFilter]]:
+    """A list filter for each custom characteristic, made when the list is shown."""
+    rows = vocabulary_rows(request)
+    return [characteristic_filter(row, rows["option"]) for row in rows["characteristic"]]
+
+
+def characteristic_filter(characteristic: "Row", all_options: list) -> type:
+    kind = characteristic.extra
+    options = [(str(o.pk), o.name) for o in all_options if o.parent == characteristic.pk]
 
     class CharacteristicFilter(admin.SimpleListFilter):
         title = characteristic.name
@@ -136,3 +155,79 @@ def stated(values):
         | Q(option__isnull=False)
         | Q(options__isnull=False)
     )
+
+
+# One query for the choices of every vocabulary filter of the actor list, instead of one each.
+VOCABULARY_SOURCES = {
+    "need_area": NeedArea,
+    "actor_type": ActorType,
+    "resort": Resort,
+    "target_group": TargetGroup,
+    "life_situation": LifeSituation,
+    "municipality": Municipality,
+    "service_form": ServiceForm,
+    "characteristic": Characteristic,
+    "option": CharacteristicOption,
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    source: str
+    pk: int
+    name: str
+    order: int
+    parent: int | None
+    extra: str
+
+
+def vocabulary_rows(request) -> dict[str, list[Row]]:
+    """Rows of all filter vocabularies, in their order, fetched once per request."""
+    cached = getattr(request, "_vocabulary_rows", None)
+    if cached is not None:
+        return cached
+    columns = ("source", "pk", "name", "order", "parent_ref", "extra")
+    parts = []
+    for source, model in VOCABULARY_SOURCES.items():
+        parent = {"target_group": F("parent_id"), "option": F("characteristic_id")}.get(
+            source, Value(None, output_field=IntegerField())
+        )
+        extra = {"target_group": F("level"), "characteristic": F("kind")}.get(
+            source, Value("", output_field=CharField())
+        )
+        parts.append(
+            model.objects.order_by()
+            .annotate(
+                source=Value(source, output_field=CharField()),
+                parent_ref=parent,
+                extra=Cast(extra, CharField()),
+            )
+            .values_list(*columns)
+        )
+    rows: dict[str, list[Row]] = {source: [] for source in VOCABULARY_SOURCES}
+    for values in parts[0].union(*parts[1:], all=True):
+        row = Row(*values)
+        rows[row.source].append(row)
+    for source_rows in rows.values():
+        source_rows.sort(key=lambda r: (r.order, czech_key(r.name)))
+    request._vocabulary_rows = rows
+    return rows
+
+
+def vocabulary_filter(field: str, source: str, title) -> type[admin.SimpleListFilter]:
+    """A list filter over `field` whose choices come from `vocabulary_rows`."""
+
+    class VocabularyFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return [(str(r.pk), r.name) for r in vocabulary_rows(request)[source]]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{field}__id": int(self.value())})
+            return queryset
+
+    VocabularyFilter.title = title
+    VocabularyFilter.__name__ = f"{field.title().replace('_', '')}Filter"
+    return VocabularyFilter

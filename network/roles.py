@@ -28,4 +28,6 @@ def is_coordinator(user) -> bool:
     """Coordinators (and the technical superuser) edit the network in the workspace."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+    if not hasattr(user, "_is_coordinator"):  # asked several times per admin request
+        user._is_coordinator = user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+    return user._is_coordinator

@@ -164,3 +164,32 @@ def test_clearing_a_characteristic_field_deletes_the_value(coordinator_client):
     assert response.status_code == 302, response.context["errors"]
     assert CharacteristicValue.objects.filter(actor=actor).count() == 0
     assert Actor.objects.get(pk=actor.pk).version == 2
+
+
+def populated_actors(count: int) -> list[Actor]:
+    from tests.factories import PlatformFactory
+
+    groups = [TargetGroupFactory(), TargetGroupFactory()]
+    platform = PlatformFactory()
+    actors = []
+    for _ in range(count):
+        actor = ActorFactory(organisation=OrganisationFactory(), verified_on=datetime.date.today())
+        actor.target_groups.set(groups)
+        ContactPersonFactory(actor=actor)
+        platform.memberships.create(actor=actor)
+        actors.append(actor)
+    return actors
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_actor_list_query_count_is_constant(count, coordinator_client, django_assert_num_queries):
+    populated_actors(count)
+    CharacteristicOptionFactory()
+
+    # session, user, coordinator role, user and group permissions, all filter vocabularies
+    # (one UNION), the page's COUNT, the page of actors with its joins: 8 in all.
+    with django_assert_num_queries(8):
+        response = coordinator_client.get(LIST, {"q": "akter", "status__exact": "active"})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == count
