@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,7 +190,7 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
     parts = []
     for source, model in VOCABULARY_SOURCES.items():
         parent = {"target_group": F("parent_id"), "option": F("characteristic_id")}.get(
-            source, Value(None, output_field=IntegerField())
+            source, Value(None)
         )
         extra = {"target_group": F("level"), "characteristic": F("kind")}.get(
             source, Value("", output_field=CharField())
@@ -199,7 +199,8 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
             model.objects.order_by()
             .annotate(
                 source=Value(source, output_field=CharField()),
-                parent_ref=parent,
+                # Typed on both databases: PostgreSQL reads an untyped NULL as text.
+                parent_ref=Cast(parent, BigIntegerField()),
                 extra=Cast(extra, CharField()),
             )
             .values_list(*columns)
