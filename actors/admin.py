@@ -94,6 +94,9 @@ class NoteInline(admin.TabularInline):
     readonly_fields = ["author", "created_at"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 class PostInline(admin.StackedInline):
     model = Post

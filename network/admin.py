@@ -1,17 +1,69 @@
-"""The whole-network additions to the admin: an actor's platforms on the actor's page."""
+"""The whole-network additions to the admin: an actor's platforms on the actor's page, and the
+coordinator's bulk actions on the actor list."""
 
 from django.contrib import admin
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
+from actors import actions as actor_actions
 from actors.admin import ActorAdmin as BaseActorAdmin
 from actors.models import Actor
-from platforms.models import PlatformMembership
+from platforms.models import Platform, PlatformMembership
+
+from . import actions
 
 
 class ActorMembershipInline(admin.TabularInline):
     model = PlatformMembership
     fields = ["platform", "role", "representative", "since", "until"]
-    autocomplete_fields = ["platform"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row's title is "actor – platform (role)".
+        return super().get_queryset(request).select_related("actor", "platform")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "platform":
+            # One query for the platforms of all rows, not one per membership row.
+            cached = getattr(request, "_platform_choices", None)
+            if cached is None:
+                cached = request._platform_choices = list(field.choices)
+            field.choices = cached
+        return field
+
+
+class InPlatformFilter(admin.SimpleListFilter):
+    title = _("takes part in a platform")
+    parameter_name = "v_platforme"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("yes")), ("no", _("no, in none"))]
+
+    def queryset(self, request, queryset):
+        memberships = PlatformMembership.objects.filter(actor=OuterRef("pk"))
+        if self.value() == "yes":
+            return queryset.filter(Exists(memberships))
+        if self.value() == "no":
+            return queryset.exclude(Exists(memberships))
+        return queryset
+
+
+class PlatformFilter(admin.SimpleListFilter):
+    title = _("platform")
+    parameter_name = "platforma"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in Platform.objects.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            memberships = PlatformMembership.objects.filter(
+                actor=OuterRef("pk"), platform_id=int(self.value())
+            )
+            return queryset.filter(Exists(memberships))
+        return queryset
 
 
 admin.site.unregister(Actor)
@@ -20,3 +72,36 @@ admin.site.unregister(Actor)
 @admin.register(Actor)
 class ActorAdmin(BaseActorAdmin):
     inlines = [*BaseActorAdmin.inlines, ActorMembershipInline]
+    list_display = [*BaseActorAdmin.list_display[:-1], "platform_count", "verified_on"]
+    list_filter = [*BaseActorAdmin.list_filter, InPlatformFilter, PlatformFilter]
+    actions = [
+        actor_actions.mark_verified,
+        actor_actions.end_actors,
+        actions.add_to_platform,
+        actor_actions.set_characteristic,
+        actor_actions.clear_characteristic,
+    ]
+
+    def get_queryset(self, request):
+        platforms = (
+            PlatformMembership.objects.filter(actor=OuterRef("pk"))
+            .order_by()
+            .values("actor")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(platform_total=Coalesce(Subquery(platforms), 0, output_field=IntegerField()))
+        )
+
+    @admin.display(description=_("platforms"), ordering="platform_total")
+    def platform_count(self, obj):
+        return obj.platform_total
+
+    def get_actions(self, request):
+        # Actors end, they are not deleted in bulk: an ended actor stays in the network's record.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -74,3 +74,45 @@ def test_admin_sends_anonymous_users_to_login(client, db):
 
     assert response.status_code == 302
     assert response.url == f"{reverse('admin:login')}?next={reverse('admin:index')}"
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_actor_change_form_query_count_is_constant(
+    rows, coordinator_client, django_assert_num_queries
+):
+    from tests.factories import (
+        ActorFactory,
+        CharacteristicOptionFactory,
+        ContactPersonFactory,
+        NoteFactory,
+        OrganisationFactory,
+        PlatformFactory,
+        PostFactory,
+        TargetGroupFactory,
+    )
+
+    CharacteristicOptionFactory()  # characteristics with options: their prefetch is a query
+    actor = ActorFactory(organisation=OrganisationFactory())
+    actor.target_groups.set([TargetGroupFactory() for _ in range(rows)])
+    for _ in range(rows):
+        ContactPersonFactory(actor=actor)
+        NoteFactory(actor=actor)
+        PostFactory(actor=actor)
+        PlatformFactory().memberships.create(actor=actor)
+
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # the first test in a process would pay for it alone
+    with django_assert_num_queries(CHANGE_FORM_QUERIES):
+        response = coordinator_client.get(admin_url(actor.__class__, "change", actor.pk))
+
+    assert response.status_code == 200
+
+
+# session, user, coordinator role, 2 permissions, the actor, the characteristics twice (the
+# fieldset and the form) and their options, its version and values, the selected values of
+# the 8 autocomplete many-to-many fields and 3 foreign keys, the platforms (count and
+# choices, once for all rows),
+# the 4 inline querysets (contacts, notes, posts, memberships with actor and platform), the
+# content type, the history user and the version check: 30, whatever the number of rows.
+CHANGE_FORM_QUERIES = 30
