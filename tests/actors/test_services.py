@@ -304,7 +304,7 @@ def test_set_characteristic_records_history_and_raises_actor_version(multichoice
         "čeština",
     ]
     assert Actor.objects.get().version == 2
-    assert actor.history.latest().history_change_reason == "Characteristic “Jazyky” set"
+    assert actor.history.latest().history_change_reason == "Nastaven znak „Jazyky“"
 
 
 @pytest.mark.parametrize("size", [1, 20])
