@@ -12,6 +12,8 @@ class NetworkAdminSite(admin.AdminSite):
     site_header = _("Network map")
     site_title = _("Network map")
     index_title = _("Coordinator's workspace")
+    # The list of actors needs the full width for its columns and filters.
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         return is_coordinator(request.user)
