@@ -320,11 +320,22 @@ class CharacteristicOptionAdmin(SimpleHistoryAdmin):
 
 @admin.register(CharacteristicValue)
 class CharacteristicValueAdmin(SimpleHistoryAdmin):
+    """Read only: values are edited on the actor's form and by the bulk actions, which keep
+    the actor's version and history; a second way in would bypass both."""
+
     list_display = ["actor", "characteristic", "boolean", "text", "number", "option"]
     list_filter = ["characteristic"]
     list_select_related = ["actor", "characteristic", "option"]
     search_fields = ["actor__name", "characteristic__name", "text"]
-    autocomplete_fields = ["actor", "characteristic", "option", "options"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Post)

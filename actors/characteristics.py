@@ -21,7 +21,14 @@ def form_field(characteristic: Characteristic) -> forms.Field:
     help_text = characteristic.description
     if characteristic.visibility == Visibility.COORDINATOR:
         help_text = f"{help_text} ({_('coordinator only')})".strip()
-    common = {"label": characteristic.name, "required": False, "help_text": help_text}
+    # show_hidden_initial: the form posts back the value its user saw, so a save changes only
+    # what this user changed, not a value someone else set meanwhile.
+    common = {
+        "label": characteristic.name,
+        "required": False,
+        "help_text": help_text,
+        "show_hidden_initial": True,
+    }
     choices = [(o.pk, o.name) for o in characteristic.options.all()]
     match characteristic.kind:
         case Characteristic.Kind.BOOLEAN:

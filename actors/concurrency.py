@@ -9,7 +9,7 @@ cannot both win. The refusal names who changed what meanwhile, from the record's
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
 from django.utils import formats
 from django.utils.translation import gettext
@@ -101,6 +101,16 @@ class ConcurrentEditAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConcurrentEditError:
+            self.message_user(request, CONCURRENT_EDIT_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history's revert saves outside a transaction; the version check locks
+        # the row, which PostgreSQL allows only inside one, and a lost race must roll back.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
         except ConcurrentEditError:
             self.message_user(request, CONCURRENT_EDIT_MESSAGE, messages.ERROR)
             return HttpResponseRedirect(request.path)

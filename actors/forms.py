@@ -42,7 +42,11 @@ class ActorForm(ConcurrentEditFormMixin, forms.ModelForm):
 
     def _save_m2m(self):
         super()._save_m2m()
-        characteristics.save_values(self.instance, self.characteristics, self.cleaned_data)
+        # Only the fields this user changed: a value set meanwhile elsewhere stays.
+        changed = [
+            c for c in self.characteristics if characteristics.field_name(c) in self.changed_data
+        ]
+        characteristics.save_values(self.instance, changed, self.cleaned_data)
 
     def clean(self):
         cleaned = super().clean()

@@ -23,6 +23,8 @@ def record_history(objs: list[models.Model], *, user, reason: str, history_type:
     history_model = model.history.model
     now = timezone.now()
     tracked = history_model.tracked_fields
+    # The reason column is varchar(100); a long characteristic name must not break the action.
+    reason = str(reason)[: history_model._meta.get_field("history_change_reason").max_length]
     records = history_model.objects.bulk_create(
         history_model(
             history_date=now,

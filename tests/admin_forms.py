@@ -4,17 +4,21 @@
 def _field_data(form, data: dict) -> None:
     for name, field in form.fields.items():
         bound = form[name]
-        key = bound.html_name
-        value = bound.value()
-        if getattr(field.widget, "input_type", None) == "checkbox":
-            if value:
-                data[key] = "on"
-        elif isinstance(value, list | tuple):
-            data[key] = [str(v) for v in value]
-        elif value is None:
-            data[key] = ""
-        else:
-            data[key] = str(value)
+        if field.show_hidden_initial:
+            _put(data, field, bound.html_initial_name, bound.initial)
+        _put(data, field, bound.html_name, bound.value())
+
+
+def _put(data: dict, field, key: str, value) -> None:
+    if getattr(field.widget, "input_type", None) == "checkbox":
+        if value:
+            data[key] = "on"
+    elif isinstance(value, list | tuple):
+        data[key] = [str(v) for v in value]
+    elif value is None:
+        data[key] = ""
+    else:
+        data[key] = str(value)
 
 
 def change_form_data(response, **changes) -> dict:

@@ -193,3 +193,17 @@ def test_actor_list_query_count_is_constant(count, coordinator_client, django_as
 
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == count
+
+
+def test_saving_an_actor_keeps_a_characteristic_value_set_meanwhile(coordinator_client):
+    staff = CharacteristicFactory(name="Počet pracovníků", kind="number")
+    actor = ActorFactory(phone="+420 311 000 111")
+    url = reverse("admin:actors_actor_change", args=[actor.pk])
+    page = coordinator_client.get(url)
+    # Someone else records the value (e.g. by a bulk action) after this form was opened.
+    CharacteristicValue.objects.create(actor=actor, characteristic=staff, number=7)
+
+    response = coordinator_client.post(url, change_form_data(page, phone="+420 311 000 222"))
+
+    assert response.status_code == 302
+    assert CharacteristicValue.objects.get(actor=actor).number == 7

@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 OUR_APPS = {"needs", "actors", "platforms"}
-FIXED = {"needs.NeedArea", "platforms.PlatformType"}
+# Fixed reference data, and characteristic values (edited only on the actor's form).
+FIXED = {"needs.NeedArea", "platforms.PlatformType", "actors.CharacteristicValue"}
 
 
 def our_admins():

@@ -134,3 +134,31 @@ def test_save_that_loses_the_race_is_refused(actor, coordinator, rf):
 
     actor.refresh_from_db()
     assert (actor.phone, actor.version) == ("+420 311 555 555", 2)
+
+
+def test_history_restore_saves_inside_its_own_transaction(actor, coordinator_client):
+    """The revert locks the row for the version check, which PostgreSQL allows only inside a
+    transaction; django-simple-history's view opens none, so ours must (seen as a savepoint
+    inside the test's own transaction).
+    """
+    from django.db import connection
+    from django.db.models.signals import pre_save
+
+    save_through_admin(coordinator_client, actor, name="Poradna Na Rozcestí")
+    first = actor.history.earliest()
+    url = reverse("admin:actors_actor_simple_history", args=[actor.pk, first.history_id])
+    data = change_form_data(coordinator_client.get(url))
+    depths = []
+
+    def record_depth(sender, **kwargs):
+        depths.append(len(connection.savepoint_ids))
+
+    baseline = len(connection.savepoint_ids)
+    pre_save.connect(record_depth, sender=Actor)
+    try:
+        response = coordinator_client.post(url, data)
+    finally:
+        pre_save.disconnect(record_depth, sender=Actor)
+
+    assert response.status_code == 302
+    assert depths == [baseline + 1]
