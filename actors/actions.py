@@ -18,17 +18,27 @@ from . import services
 from .models import Actor, Characteristic, CharacteristicOption
 
 APPLY = "apply"
+SHOWN = 100  # names listed on a confirmation page for "select all"
 
 
 def action_page(modeladmin, request, queryset, *, action, form, template, title, submit):
-    """The confirmation page of an action: its form and the actors it will touch."""
+    """The confirmation page of an action: its form and the actors it will touch.
+
+    With "select all" on a filtered list the page posts `select_across` back to the same URL
+    (same filters) instead of one hidden input per actor, which for thousands of actors would
+    exceed Django's limit of form fields.
+    """
+    actors = queryset.select_related(None).order_by("name")
+    select_across = request.POST.get("select_across") == "1"
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
         "opts": modeladmin.model._meta,
         "form": form,
         "media": modeladmin.media + form.media,
-        "actors": queryset.select_related(None).order_by("name"),
+        "actors": actors[:SHOWN] if select_across else actors,
+        "actor_count": actors.count() if select_across else None,
+        "select_across": select_across,
         "action": action,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "apply": APPLY,

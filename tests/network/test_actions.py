@@ -375,3 +375,29 @@ def test_bulk_action_queries_independent_of_actor_count(
         response = confirm(client, action, actors, **data)
 
     assert response.status_code == 302
+
+
+def test_end_action_with_select_all_over_a_filtered_list_ends_thousands(client):
+    from needs.models import NeedArea
+
+    area = NeedArea.objects.get(code="UCENI")
+    Actor.objects.bulk_create(
+        Actor(name=f"Škola {n:04d}", primary_need_area=area) for n in range(1200)
+    )
+    ActorFactory(name="Poradna mimo filtr")
+    url = f"{CHANGELIST}?q=skola"
+    first = Actor.objects.filter(name__startswith="Škola").first()
+    chosen = {"action": "end_actors", "select_across": "1", "index": "0",
+              "_selected_action": [first.pk]}  # fmt: skip
+
+    page = client.post(url, chosen)
+    applied = client.post(url, {"action": "end_actors", "select_across": "1",
+                                "_selected_action": [first.pk], "ended_on": END.isoformat(),
+                                "apply": "1"})  # fmt: skip
+
+    assert page.status_code == 200
+    # One input stands for the whole filtered list, not 1,200 of them.
+    assert page.content.decode().count('name="_selected_action"') == 1
+    assert applied.status_code == 302
+    assert Actor.objects.filter(status="ended", ended_on=END).count() == 1200
+    assert Actor.objects.get(name="Poradna mimo filtr").status == "active"
