@@ -39,10 +39,31 @@ from .models import (
 from .text import CzechOrder, fold, folded
 
 
-class VocabularyAdmin(SimpleHistoryAdmin):
+class FoldedSearchMixin:
+    """Search (and autocomplete) that ignores diacritics and case: "skola" finds "Škola"."""
+
+    folded_search_fields = ("name",)
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = search_term.split()
+        if not terms:
+            return queryset, False
+        aliases = {f"{f}_folded": folded(f) for f in self.folded_search_fields}
+        queryset = queryset.alias(**aliases)
+        for term in terms:
+            plain = fold(term)
+            match = Q()
+            for alias in aliases:
+                match |= Q(**{f"{alias}__contains": plain})
+            queryset = queryset.filter(match)
+        return queryset, False
+
+
+class VocabularyAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
+    ordering = ["order", CzechOrder("name").asc()]
 
 
 @admin.register(ActorType)
@@ -75,7 +96,9 @@ class MunicipalityAdmin(VocabularyAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    folded_search_fields = ("name", "ico")
+    ordering = [CzechOrder("name").asc()]
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "ico", "legal_form", "founder"]
     list_filter = ["legal_form", "founder"]

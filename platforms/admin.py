@@ -3,7 +3,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from actors.admin import FoldedSearchMixin
 from actors.concurrency import ConcurrentEditAdminMixin
+from actors.text import CzechOrder
 
 from .forms import PlatformForm
 from .models import ParticipantGroup, Platform, PlatformMembership, PlatformType
@@ -36,8 +38,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
+class PlatformAdmin(ConcurrentEditAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     form = PlatformForm
+    folded_search_fields = ("name", "description", "coordinator_person")
+    ordering = ["platform_type__code", CzechOrder("name").asc()]
     list_display = ["name", "platform_type", "regularity", "interval", "status", "member_count"]
     list_filter = ["platform_type", "status", "regularity", "level", "need_areas", "topics"]
     list_select_related = ["platform_type"]
