@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from actors.models import Actor, ContactPerson
+from actors.text import CzechOrder, czech_key
 from platforms.models import Platform, PlatformMembership
 
 STALE_AFTER = datetime.timedelta(days=365)
@@ -69,7 +70,7 @@ def stale_actors(today: datetime.date) -> QuerySet[Actor]:
         Actor.objects.active()
         .filter(Q(verified_on__lt=today - STALE_AFTER) | Q(verified_on__isnull=True))
         .select_related("verified_by")
-        .order_by(F("verified_on").asc(nulls_first=True), "name", "pk")
+        .order_by(F("verified_on").asc(nulls_first=True), CzechOrder("name"), "pk")
     )
 
 
@@ -79,7 +80,7 @@ def stale_platforms(today: datetime.date) -> QuerySet[Platform]:
         Platform.objects.filter(status=Platform.Status.ACTIVE)
         .filter(Q(verified_on__lt=today - STALE_AFTER) | Q(verified_on__isnull=True))
         .select_related("verified_by")
-        .order_by(F("verified_on").asc(nulls_first=True), "name", "pk")
+        .order_by(F("verified_on").asc(nulls_first=True), CzechOrder("name"), "pk")
     )
 
 
@@ -90,7 +91,7 @@ def actors_without_platform() -> QuerySet[Actor]:
         Actor.objects.active()
         .filter(~Exists(memberships))
         .select_related("organisation")
-        .order_by("name", "pk")
+        .order_by(CzechOrder("name"), "pk")
     )
 
 
@@ -101,7 +102,7 @@ def actors_without_contact() -> QuerySet[Actor]:
         Actor.objects.active()
         .filter(~Exists(contacts), phone="", email="")
         .select_related("organisation")
-        .order_by("name", "pk")
+        .order_by(CzechOrder("name"), "pk")
     )
 
 
@@ -115,7 +116,7 @@ def platforms_without_coordinator() -> QuerySet[Platform]:
         .filter(~Exists(coordinators))
         .select_related("platform_type")
         .annotate(member_count=Count("memberships"))
-        .order_by("name", "pk")
+        .order_by(CzechOrder("name"), "pk")
     )
 
 
@@ -155,7 +156,7 @@ def duplicate_actors() -> tuple[list[DuplicateGroup], list[DuplicateGroup]]:
 
     def group(key: str, rows: list[tuple]) -> DuplicateGroup:
         actors = [ActorRow(pk, name, org_name or "") for pk, name, _org, org_name in rows]
-        return DuplicateGroup(key, sorted(actors, key=lambda r: (r.name.casefold(), r.pk)))
+        return DuplicateGroup(key, sorted(actors, key=lambda r: (czech_key(r.name), r.pk)))
 
     return (
         [group(k, rows) for k, rows in sorted(by_name.items()) if len(rows) > 1],
