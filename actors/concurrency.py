@@ -15,6 +15,8 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .history import restored_m2m_initial
+
 
 class ConcurrentEditError(Exception):
     """The record changed between the form's check and its save."""
@@ -62,6 +64,8 @@ class ConcurrentEditFormMixin(forms.Form):
             # The version now in the database, not the instance's: a history revert shows an
             # old instance, and saving it is still a change on top of today's version.
             self.initial["seen_version"] = current_version(self.instance)
+            # A revert from history starts from the links the record had then, too.
+            self.initial.update(restored_m2m_initial(self.instance))
 
     def clean(self):
         cleaned = super().clean()

@@ -51,3 +51,21 @@ def record_history(objs: list[models.Model], *, user, reason: str, history_type:
             for owner, owner_links in links.items()
             for link in owner_links
         )
+
+
+def restored_m2m_initial(instance: models.Model) -> dict[str, list[int]]:
+    """For a record rebuilt from history (the revert form): its many-to-many values then.
+
+    django-simple-history's revert shows today's links in the form; the snapshot each history
+    record keeps of its many-to-many fields is what the form should start from.
+    """
+    record = getattr(instance, "_history", None)
+    if record is None:
+        return {}
+    initial = {}
+    for field in getattr(record, "_history_m2m_fields", []):
+        target = field.m2m_reverse_field_name()
+        initial[field.name] = [
+            getattr(row, f"{target}_id") for row in getattr(record, field.name).all()
+        ]
+    return initial

@@ -162,3 +162,20 @@ def test_history_restore_saves_inside_its_own_transaction(actor, coordinator_cli
 
     assert response.status_code == 302
     assert depths == [baseline + 1]
+
+
+def test_history_restores_many_to_many_links_too(actor, coordinator_client):
+    from actors.models import Resort
+
+    mpsv, msmt = Resort.objects.get(code="mpsv"), Resort.objects.get(code="msmt")
+    save_through_admin(coordinator_client, actor, resorts=[str(mpsv.pk)])
+    before = actor.history.latest()
+    save_through_admin(coordinator_client, actor, resorts=[str(msmt.pk)])
+    url = reverse("admin:actors_actor_simple_history", args=[actor.pk, before.history_id])
+
+    page = coordinator_client.get(url)
+    response = coordinator_client.post(url, change_form_data(page))
+
+    assert page.context["adminform"].form.initial["resorts"] == [mpsv.pk]
+    assert response.status_code == 302
+    assert list(actor.resorts.values_list("code", flat=True)) == ["mpsv"]
