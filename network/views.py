@@ -5,7 +5,7 @@ from actors.models import Actor
 from needs.models import NeedArea
 from platforms.models import Platform
 
-from .roles import COORDINATOR, ROLE_LABELS, role_of
+from .roles import ROLE_LABELS, is_coordinator, role_of
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -18,7 +18,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         role = role_of(self.request.user)
         context.update(
             role_label=ROLE_LABELS.get(role, ""),
-            is_coordinator=role == COORDINATOR or self.request.user.is_superuser,
+            is_coordinator=is_coordinator(self.request.user),
             active_actor_count=Actor.objects.active().count(),
             crisis_actor_count=Actor.objects.crisis_network().count(),
             active_platform_count=Platform.objects.filter(status=Platform.Status.ACTIVE).count(),
