@@ -36,9 +36,11 @@ class NetworkAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
+        from .need_tree import need_tree_view
         from .quality import data_quality_view
 
         return [
             path("kvalita-dat/", self.admin_view(data_quality_view), name="data_quality"),
+            path("strom-potreb/", self.admin_view(need_tree_view), name="need_tree"),
             *super().get_urls(),
         ]

@@ -15,6 +15,7 @@ def workspace_urls() -> list[str]:
     urls = [
         reverse("admin:index"),
         reverse("admin:data_quality"),
+        reverse("admin:need_tree"),
         reverse("admin:autocomplete")
         + "?app_label=actors&model_name=localpractice&field_name=actors&term=skola",
         reverse("admin:jsi18n"),
