@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from django.contrib import admin
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
@@ -33,7 +34,34 @@ AGE_BANDS = {
 }
 
 
-class AgeFilter(admin.SimpleListFilter):
+class QuickChoicesFilter(admin.SimpleListFilter):
+    """A list filter whose choice links share one encoding of the other parameters.
+
+    Django encodes the whole query string once per choice; the actor list offers over a
+    thousand choices at 50,000 actors (833 platforms), and that encoding was a third of the
+    page's time. The links are the same parameters, the filter's own one last; the template
+    renders them in one pass and keeps long lists closed until used.
+    """
+
+    template = "admin/actors/quick_filter.html"
+
+    def choices(self, changelist):
+        if changelist.add_facets:
+            yield from super().choices(changelist)
+            return
+        others = changelist.get_query_string({self.parameter_name: None})
+        yield {"selected": self.value() is None, "query_string": others, "display": _("All")}
+        prefix = others + ("&" if others != "?" else "") + self.parameter_name + "="
+        current = self.value()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == str(lookup),
+                "query_string": prefix + quote_plus(str(lookup)),
+                "display": title,
+            }
+
+
+class AgeFilter(QuickChoicesFilter):
     """Actors whose age range overlaps the band; an open end counts as open."""
 
     title = _("age of the child")
@@ -53,7 +81,7 @@ class AgeFilter(admin.SimpleListFilter):
         )
 
 
-class VerifiedFilter(admin.SimpleListFilter):
+class VerifiedFilter(QuickChoicesFilter):
     title = _("verification")
     parameter_name = "overeni"
 
@@ -73,7 +101,7 @@ class VerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TargetGroupFilter(admin.SimpleListFilter):
+class TargetGroupFilter(QuickChoicesFilter):
     """A target group together with the groups below it (děti → děti s postižením)."""
 
     title = _("target group")
@@ -115,7 +143,7 @@ def characteristic_filter(characteristic: "Row", all_options: list) -> type:
     kind = characteristic.extra
     options = [(str(o.pk), o.name) for o in all_options if o.parent == characteristic.pk]
 
-    class CharacteristicFilter(admin.SimpleListFilter):
+    class CharacteristicFilter(QuickChoicesFilter):
         title = characteristic.name
         parameter_name = f"znak_{characteristic.pk}"
 
@@ -218,7 +246,7 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
 def vocabulary_filter(field: str, source: str, title) -> type[admin.SimpleListFilter]:
     """A list filter over `field` whose choices come from `vocabulary_rows`."""
 
-    class VocabularyFilter(admin.SimpleListFilter):
+    class VocabularyFilter(QuickChoicesFilter):
         parameter_name = field
 
         def lookups(self, request, model_admin):

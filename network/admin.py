@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors import actions as actor_actions
 from actors.admin import ActorAdmin as BaseActorAdmin
+from actors.filters import QuickChoicesFilter
 from actors.models import Actor
 from platforms.models import Platform, PlatformMembership
 
@@ -34,7 +35,7 @@ class ActorMembershipInline(admin.TabularInline):
         return field
 
 
-class InPlatformFilter(admin.SimpleListFilter):
+class InPlatformFilter(QuickChoicesFilter):
     title = _("takes part in a platform")
     parameter_name = "v_platforme"
 
@@ -50,7 +51,7 @@ class InPlatformFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PlatformFilter(admin.SimpleListFilter):
+class PlatformFilter(QuickChoicesFilter):
     title = _("platform")
     parameter_name = "platforma"
 

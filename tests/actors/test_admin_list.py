@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from actors.models import Actor, Characteristic, CharacteristicValue
@@ -13,6 +14,7 @@ from tests.factories import (
     CharacteristicOptionFactory,
     ContactPersonFactory,
     OrganisationFactory,
+    ResortFactory,
     TargetGroupFactory,
 )
 
@@ -207,3 +209,21 @@ def test_saving_an_actor_keeps_a_characteristic_value_set_meanwhile(coordinator_
 
     assert response.status_code == 302
     assert CharacteristicValue.objects.get(actor=actor).number == 7
+
+
+@pytest.mark.django_db
+def test_filter_choice_links_keep_the_other_parameters(coordinator_client):
+    resort = ResortFactory(name="Školství & sport")
+    ActorFactory(name="Gymnázium")
+    response = coordinator_client.get(LIST, {"q": "škola", "status__exact": "active"})
+    spec = next(
+        spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", None) == "resorts"
+    )
+    choices = {choice["display"]: choice for choice in spec.choices(response.context["cl"])}
+
+    link = QueryDict(choices[resort.name]["query_string"][1:])
+    assert link.dict() == {"q": "škola", "status__exact": "active", "resorts": str(resort.pk)}
+    assert QueryDict(choices["Vše"]["query_string"][1:]).dict() == {
+        "q": "škola",
+        "status__exact": "active",
+    }
