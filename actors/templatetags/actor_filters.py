@@ -13,7 +13,7 @@ def choice_links(choices) -> str:
     """The `<li>` links of a list filter, as the admin's filter.html renders them."""
     return format_html_join(
         "\n",
-        "<li{}><a href=\"{}\">{}</a></li>",
+        '<li{}><a href="{}">{}</a></li>',
         (
             (
                 mark_safe(' class="selected"') if choice["selected"] else "",

@@ -216,9 +216,8 @@ def test_filter_choice_links_keep_the_other_parameters(coordinator_client):
     resort = ResortFactory(name="Školství & sport")
     ActorFactory(name="Gymnázium")
     response = coordinator_client.get(LIST, {"q": "škola", "status__exact": "active"})
-    spec = next(
-        spec for spec in response.context["cl"].filter_specs if getattr(spec, "parameter_name", None) == "resorts"
-    )
+    specs = response.context["cl"].filter_specs
+    spec = next(spec for spec in specs if getattr(spec, "parameter_name", "") == "resorts")
     choices = {choice["display"]: choice for choice in spec.choices(response.context["cl"])}
 
     link = QueryDict(choices[resort.name]["query_string"][1:])
