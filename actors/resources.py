@@ -150,6 +150,14 @@ class ActorResource(SheetResource):
                 column_name=characteristic.name, readonly=True
             )
 
+    def get_export_order(self):
+        # The sheet's columns, then one per characteristic (added per instance, so the
+        # admin's column choice and the headers see them as well).
+        return (
+            *(name for name in self._meta.export_order if name in self.fields),
+            *(f"characteristic_{c.pk}" for c in self.characteristics),
+        )
+
     def get_queryset(self) -> QuerySet:
         return Actor.objects.active()
 

@@ -52,10 +52,15 @@ class SheetResource(resources.ModelResource):
         raise NotImplementedError
 
     def export(self, queryset=None, **kwargs):
+        """django-import-export's export (admin, selected columns) over the bulk rows."""
         queryset = self.get_queryset() if queryset is None else queryset
         dataset = super().export(queryset=queryset.none(), **kwargs)
+        names = self.sheet_fields()
+        selected = self.get_export_fields(kwargs.get("export_fields"))
+        by_identity = {id(self.fields[name]): index for index, name in enumerate(names)}
+        columns = [by_identity[id(f)] for f in selected]
         for row in self.sheet_rows(queryset):
-            dataset.append(row)
+            dataset.append([row[index] for index in columns])
         return dataset
 
 

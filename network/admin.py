@@ -1,18 +1,24 @@
 """The whole-network additions to the admin: an actor's platforms on the actor's page, and the
 coordinator's bulk actions on the actor list."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from actors import actions as actor_actions
 from actors.admin import ActorAdmin as BaseActorAdmin
 from actors.filters import QuickChoicesFilter
 from actors.models import Actor
 from platforms.models import Platform, PlatformMembership
+from platforms.resources import NetworkActorResource
 
 from . import actions
+from .workbook.export import InertXLSX
 
 
 class ActorMembershipInline(admin.TabularInline):
@@ -71,7 +77,18 @@ admin.site.unregister(Actor)
 
 
 @admin.register(Actor)
-class ActorAdmin(BaseActorAdmin):
+class ActorAdmin(ExportMixin, BaseActorAdmin):
+    # The list exports what it shows (filters, search), in the sheet's columns, custom
+    # characteristics included; the coordinator may leave columns out.
+    change_list_template = "admin/actors/actor/change_list.html"
+    resource_classes = [NetworkActorResource]
+    formats = [InertXLSX]
+
+    def get_export_filename(self, request, queryset, file_format):
+        # django-import-export writes the name as is into the header: keep it ASCII.
+        orp = slugify(settings.NETWORK_ORP_NAME)
+        return f"akteri-site-{orp}-{timezone.localdate():%Y-%m-%d}.xlsx"
+
     inlines = [*BaseActorAdmin.inlines, ActorMembershipInline]
     list_display = [*BaseActorAdmin.list_display[:-1], "platform_count", "verified_on"]
     list_filter = [*BaseActorAdmin.list_filter, InPlatformFilter, PlatformFilter]

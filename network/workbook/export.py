@@ -7,12 +7,14 @@ column widths, wrapped text, drop-downs from `Číselníky`, and `O souboru`.
 """
 
 import datetime
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.conf import settings
 from django.utils import timezone, translation
+from import_export.formats import base_formats
 
 from actors.models import (
     ActorType,
@@ -325,3 +327,19 @@ def export_workbook(
         )
         writer.close()
     return counts
+
+
+class InertXLSX(base_formats.XLSX):
+    """django-import-export's xlsx format, written by `WorkbookWriter`.
+
+    tablib writes through openpyxl, which stores text starting with `=` as a formula; its
+    escape option drops the `=` instead. Here text stays text, exactly as stored.
+    """
+
+    def export_data(self, dataset, **kwargs) -> bytes:
+        stream = io.BytesIO()
+        writer = WorkbookWriter(stream)
+        rows = (list(row) for row in dataset)
+        writer.write_sheet(Sheet(dataset.title or ACTORS, list(dataset.headers), rows), {})
+        writer.close()
+        return stream.getvalue()
