@@ -1,12 +1,15 @@
 """The coordinator's actor list: diacritics-free search, Czech order, filters, characteristics."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
 from actors.models import Actor, Characteristic, CharacteristicValue
+from network.workbook.export import export_workbook
 from tests.admin_forms import change_form_data
 from tests.factories import (
     ActorFactory,
@@ -128,6 +131,15 @@ def test_new_characteristic_is_a_filter_and_a_field_without_restart(coordinator_
     assert "Pověření k výkonu SPOD" in filter_titles
     assert listed(coordinator_client, **{field: "1"}) == ["SAS Rodina"]
     assert listed(coordinator_client, **{field: "none"}) == ["Sportovní klub"]
+    # ...and a column of the workbook and of the list's export.
+    stream = io.BytesIO()
+    export_workbook(stream)
+    sheet = openpyxl.load_workbook(stream)["Aktéři sítě"]
+    columns = {row[1]: row[-1] for row in sheet.iter_rows(values_only=True)}
+    assert columns["Název aktéra"] == "Pověření k výkonu SPOD"
+    assert columns["SAS Rodina"] == "ano"
+    export_form = coordinator_client.get(reverse("admin:actors_actor_export")).content.decode()
+    assert f"characteristic_{characteristic.pk}" in export_form
 
 
 def test_characteristic_fields_show_and_save_every_kind(coordinator_client):

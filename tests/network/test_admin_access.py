@@ -16,6 +16,9 @@ def workspace_urls() -> list[str]:
         reverse("admin:index"),
         reverse("admin:data_quality"),
         reverse("admin:need_tree"),
+        reverse("admin:workbook"),
+        reverse("admin:workbook_download"),
+        reverse("admin:actors_actor_export"),
         reverse("admin:autocomplete")
         + "?app_label=actors&model_name=localpractice&field_name=actors&term=skola",
         reverse("admin:jsi18n"),
