@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from needs import admin as needs_admin
 
-from .characteristics import FIELD_PREFIX, field_name
+from .characteristics import FIELD_PREFIX, characteristics_with_options, field_name
 from .concurrency import ConcurrentEditAdminMixin
 from .filters import (
     AgeFilter,
@@ -246,9 +246,17 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), *characteristic_filters(request)]
 
+    @staticmethod
+    def request_characteristics(request) -> list[Characteristic]:
+        """The characteristics with their options, fetched once per request."""
+        cached = getattr(request, "_characteristics", None)
+        if cached is None:
+            cached = request._characteristics = characteristics_with_options()
+        return cached
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        names = [field_name(c) for c in Characteristic.objects.all()]
+        names = [field_name(c) for c in self.request_characteristics(request)]
         if names:
             fieldsets = [*fieldsets, (_("Custom characteristics"), {"fields": names})]
         return fieldsets
@@ -257,7 +265,9 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
         # The characteristic fields come from ActorForm itself, not from the model.
         fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
         kwargs["fields"] = [f for f in fields if not f.startswith(FIELD_PREFIX)]
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.characteristic_list = self.request_characteristics(request)
+        return form
 
     def get_search_results(self, request, queryset, search_term):
         """Name, organisation, IČO, e-mail, phone and contact persons; 'skola' finds 'Škola'."""

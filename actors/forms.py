@@ -31,9 +31,14 @@ class ActorForm(ConcurrentEditFormMixin, forms.ModelForm):
             "verified_by", "representatives",
         ]  # fmt: skip
 
+    characteristic_list = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.characteristics = characteristics.characteristics_with_options()
+        # The admin hands over the characteristics it fetched for the fieldsets.
+        self.characteristics = self.characteristic_list
+        if self.characteristics is None:
+            self.characteristics = characteristics.characteristics_with_options()
         for characteristic in self.characteristics:
             name = characteristics.field_name(characteristic)
             self.fields[name] = characteristics.form_field(characteristic)
