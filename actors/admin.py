@@ -130,6 +130,10 @@ class PostInline(admin.StackedInline):
 @admin.register(Actor)
 class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
     form = ActorForm
+
+    class Media:
+        css = {"all": ["actors/actor_form.css"]}
+
     formfield_overrides = HTTPS_URLS
     list_display = [
         "actor_name",

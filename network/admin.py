@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from import_export.forms import SelectableFieldsExportForm
 
 from actors import actions as actor_actions
 from actors.admin import ActorAdmin as BaseActorAdmin
@@ -76,6 +77,21 @@ class PlatformFilter(QuickChoicesFilter):
 admin.site.unregister(Actor)
 
 
+class ColumnExportForm(SelectableFieldsExportForm):
+    """The export's column choice labelled with the sheet's Czech headers only.
+
+    django-import-export labels a column with its field name from the resource class, which
+    knows neither Czech nor the characteristics added per instance.
+    """
+
+    def _create_boolean_fields(self, resource, index):
+        self._headers = {name: field.column_name for name, field in resource().fields.items()}
+        return super()._create_boolean_fields(resource, index)
+
+    def _get_field_label(self, resource, field_name):
+        return self._headers.get(field_name, field_name)
+
+
 @admin.register(Actor)
 class ActorAdmin(ExportMixin, BaseActorAdmin):
     # The list exports what it shows (filters, search), in the sheet's columns, custom
@@ -83,6 +99,7 @@ class ActorAdmin(ExportMixin, BaseActorAdmin):
     change_list_template = "admin/actors/actor/change_list.html"
     resource_classes = [NetworkActorResource]
     formats = [InertXLSX]
+    export_form_class = ColumnExportForm
 
     def get_export_filename(self, request, queryset, file_format):
         # django-import-export writes the name as is into the header: keep it ASCII.

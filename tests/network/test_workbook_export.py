@@ -392,6 +392,11 @@ def test_admin_export_of_the_filtered_list_has_the_chosen_columns(coordinator_cl
     form = coordinator_client.get(url)
     prefix = "networkactorresource_"
     assert f'name="{prefix}characteristic_{characteristic.pk}"' in form.content.decode()
+    labels = [
+        field.label for field in form.context["form"] if hasattr(field.field, "resource_name")
+    ]
+    assert labels[:3] == ["ID", "Název aktéra", "Organizace"]
+    assert labels[-1] == "Jazyky"
 
     response = coordinator_client.post(
         url,
