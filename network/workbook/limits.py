@@ -95,7 +95,9 @@ def check_container(data: bytes) -> Container:
 
 def _check_entries(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> Container:
     if len(entries) > MAX_ENTRIES:
-        raise WorkbookRefused(f"Soubor má příliš mnoho částí ({len(entries)}); není to běžný sešit.")
+        raise WorkbookRefused(
+            f"Soubor má příliš mnoho částí ({len(entries)}); není to běžný sešit."
+        )
     names = set()
     total = 0
     for entry in entries:

@@ -50,6 +50,8 @@ class Problem:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    # A warning is shown in the preview but does not stop the import.
+    warning: bool = False
 
     def located(self) -> str:
         where = [self.sheet] if self.sheet else []
@@ -147,8 +149,10 @@ def read_workbook(
             continue
         if data_sheet.title in found:
             problems.append(
-                Problem(f"Šablona je v souboru dvakrát (i na listu „{found[data_sheet.title].name}“).",
-                        sheet=meta.name)  # fmt: skip
+                Problem(
+                    f"Šablona je v souboru dvakrát (i na listu „{found[data_sheet.title].name}“).",
+                    sheet=meta.name,
+                )
             )
             continue
         found[data_sheet.title] = data_sheet
@@ -189,8 +193,7 @@ def _read_sheet(sheet, specs, extra_headers, problems, named) -> SheetData | Non
     header_cells = head[header_index]
     if sum(1 for v in header_cells if v not in (None, "")) > MAX_COLUMNS:
         raise WorkbookRefused(
-            f"List „{sheet.name}“ má v záhlaví přes {MAX_COLUMNS} sloupců; "
-            "není to šablona sítě."
+            f"List „{sheet.name}“ má v záhlaví přes {MAX_COLUMNS} sloupců; není to šablona sítě."
         )
     known = {header_key(h): h for h in (*spec.known, *extra_headers)}
     columns: dict[int, str] = {}

@@ -1,0 +1,603 @@
+"""Import of the `Aktéři sítě` sheet: match rows to actors, compare, and write the difference.
+
+Both sides go through the same parser: the file's cells, and the cells the export writes for
+the actors in the database. A row whose parsed values equal its actor's is unchanged, so a
+just-exported workbook imports with no change (the round trip), and the preview can show old
+and new as the sheet writes them.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+
+from actors.models import (
+    Actor,
+    ActorType,
+    Characteristic,
+    CharacteristicValue,
+    ContactPerson,
+    Founder,
+    LifeSituation,
+    Municipality,
+    Note,
+    Organisation,
+    Resort,
+    ServiceForm,
+    SocialServiceKind,
+    TargetGroup,
+)
+from actors.resources import SHEET
+from needs.models import Focus, NeedArea
+from needs.resources import labels
+from platforms.resources import NetworkActorResource
+
+from . import values
+from .reader import Problem, SheetData, SheetSpec, header_key
+
+REQUIRED = ["Název aktéra", "Primární oblast potřeb"]
+M2M = {
+    "Druh služby": ("social_service_kinds", SocialServiceKind, "druh služby"),
+    "Resort": ("resorts", Resort, "Resort"),
+    "Cílové skupiny": ("target_groups", TargetGroup, "Cílovou skupinu"),
+    "Životní situace": ("life_situations", LifeSituation, "Životní situaci"),
+    "Forma poskytování": ("service_forms", ServiceForm, "Formu poskytování"),
+    "Další oblasti potřeb": ("secondary_need_areas", NeedArea, "Oblast potřeb"),
+}
+TEXTS = {
+    "Název aktéra": "name",
+    "Adresa": "address",
+    "Provozní doba": "opening_hours",
+    "Web": "web",
+    "Telefon": "phone",
+    "E-mail": "email",
+    "Co aktér potřebuje od ostatních": "needs_from_others",
+}
+CHECKED_ONLY = {"ID", "Účast v platformách"}
+_CAPACITY = re.compile(r"^(.*?)\s*\((.+)\)$")
+
+
+def spec(characteristic_names: list[str]) -> SheetSpec:
+    headers = NetworkActorResource(include_private=True).get_export_headers()
+    return SheetSpec(SHEET, REQUIRED, headers)
+
+
+@dataclass
+class RowPlan:
+    """What a row of the file does: add an actor, change one, or nothing."""
+
+    row: int
+    name: str
+    actor_id: int | None
+    state: dict
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    version: int | None = None
+
+
+class ActorSheet:
+    """Parses actor rows into states (header -> value) and writes states back."""
+
+    def __init__(self, include_private: bool = True):
+        with translation.override("cs"):
+            self.resource = NetworkActorResource(include_private=include_private)
+            self.headers = self.resource.get_export_headers()
+            self.characteristics = {c.name: c for c in self.resource.characteristics}
+            self.names = {
+                header: values.Names(model.objects.values_list("pk", "name"), what)
+                for header, (_, model, what) in M2M.items()
+            }
+            self.actor_types = values.Names(
+                ActorType.objects.values_list("pk", "name"), "Typ aktéra"
+            )
+            self.municipalities = values.Names(
+                Municipality.objects.values_list("pk", "name"), "Obec"
+            )
+            self.areas = values.Names(NeedArea.objects.values_list("pk", "name"), "Oblast potřeb")
+            self.founders = _choices(Founder, "Zřizovatele")
+            self.scopes = _choices(Actor.TerritorialScope, "Územní působnost")
+            self.focuses = _choices(Focus, "Zaměření")
+            self.capacities = _choices(Actor.Capacity, "Naplněnost kapacity")
+            self.options = {
+                c.pk: values.Names(
+                    [(o.pk, o.name) for o in c.options.all()], f"Možnost znaku {c.name}"
+                )
+                for c in self.resource.characteristics
+            }
+
+    # Parsing ------------------------------------------------------------------------------
+
+    def parse(self, cells: dict[str, object], problems: list[Problem], where: dict) -> dict:
+        """A state {header: canonical value} from cells {header: value}; bad cells reported."""
+        state = {}
+        for header in self.headers:
+            if header in CHECKED_ONLY:
+                continue
+            value = cells.get(header)
+            try:
+                state[header] = self._parse(header, value)
+            except values.ValueProblem as problem:
+                problems.append(Problem(str(problem), column=header, **where))
+        return state
+
+    def _parse(self, header: str, value):
+        if header in TEXTS:
+            return values.text(value).strip()
+        if header in M2M:
+            return self.names[header].many(value)
+        if header in ("Organizace", "IČO"):
+            return values.text(value).strip() if header == "Organizace" else values.ico(value)
+        if header == "Typ aktéra":
+            return self.actor_types.get(values.text(value)) if value is not None else None
+        if header == "Obec":
+            return self.municipalities.get(values.text(value)) if value is not None else None
+        if header == "Primární oblast potřeb":
+            if value is None:
+                raise values.ValueProblem("Primární oblast potřeb je povinná.")
+            return self.areas.get(values.text(value))
+        if header == "Zřizovatel":
+            return self.founders.get(values.text(value)) if value is not None else ""
+        if header == "Zaměření":
+            return self.focuses.get(values.text(value)) if value is not None else Focus.PREVENTION
+        if header in ("Věk od", "Věk do"):
+            return values.whole_number(value)
+        if header in ("On-line", "Krizová síť"):
+            return values.yes_no(value)
+        if header == "Aktualizováno":
+            return values.date(value)
+        if header == "Územní působnost":
+            return self._scope(value)
+        if header == "Naplněnost kapacity":
+            return self._capacity(value)
+        if header == "Kontaktní osoby":
+            return tuple(_contact(line) for line in values.text(value).split("\n") if line.strip())
+        if header in ("Poznámka", "Soukromá poznámka"):
+            return tuple(p.strip() for p in re.split(r"\n\s*\n", values.text(value)) if p.strip())
+        return self._characteristic(self.characteristics[header], value)
+
+    def _scope(self, value):
+        if value is None:
+            return ("", frozenset())
+        raw = values.text(value).strip()
+        label, _, rest = raw.partition(":")
+        code = self.scopes.ids.get(header_key(label))
+        if code is None:  # only names: the selected municipalities
+            return (Actor.TerritorialScope.SELECTED, self.municipalities.many(raw))
+        return (code, self.municipalities.many(rest))
+
+    def _capacity(self, value):
+        if value is None:
+            return ("", None)
+        raw = values.text(value).strip()
+        match = _CAPACITY.match(raw)
+        if match:
+            return (self.capacities.get(match.group(1)), values.date(match.group(2)))
+        return (self.capacities.get(raw), None)
+
+    def _characteristic(self, characteristic: Characteristic, value):
+        kind = Characteristic.Kind
+        if value is None:
+            return None
+        if characteristic.kind == kind.BOOLEAN:
+            return values.yes_no(value)
+        if characteristic.kind == kind.NUMBER:
+            return values.number(value)
+        if characteristic.kind == kind.CHOICE:
+            return self.options[characteristic.pk].get(values.text(value))
+        if characteristic.kind == kind.MULTICHOICE:
+            return self.options[characteristic.pk].many(value) or None
+        return values.text(value).strip() or None
+
+    def show(self, header: str, value) -> str:
+        """A state's value as the sheet writes it, for the preview."""
+        if value is None or value == "" or value == ():
+            return ""
+        if header in M2M:
+            return self.names[header].show(value)
+        if header == "Typ aktéra":
+            return self.actor_types.show(value)
+        if header == "Obec":
+            return self.municipalities.show(value)
+        if header == "Primární oblast potřeb":
+            return self.areas.show(value)
+        if header == "Zřizovatel":
+            return self.founders.show(value)
+        if header == "Zaměření":
+            return self.focuses.show(value)
+        if isinstance(value, bool):
+            return "ano" if value else "ne"
+        if header == "Územní působnost":
+            scope = self.scopes.show(value[0]) if value[0] else ""
+            served = self.municipalities.show(value[1]) if value[1] else ""
+            return ": ".join(part for part in (scope, served) if part)
+        if header == "Naplněnost kapacity":
+            return self.capacities.show(value[0]) + (
+                f" ({values.text(value[1])})" if value[1] else ""
+            )
+        if header == "Kontaktní osoby":
+            return "\n".join(" – ".join(p for p in person if p) for person in value)
+        if header in ("Poznámka", "Soukromá poznámka"):
+            return "\n\n".join(value)
+        characteristic = self.characteristics.get(header)
+        if characteristic is not None and characteristic.kind in (
+            Characteristic.Kind.CHOICE,
+            Characteristic.Kind.MULTICHOICE,
+        ):
+            return self.options[characteristic.pk].show(value)
+        return values.text(value)
+
+    def current_states(self, problems: list[Problem]) -> dict[int, tuple[dict, int]]:
+        """Every active actor's state, parsed from the cells the export writes for it."""
+        headers = self.headers
+        versions = dict(Actor.objects.active().values_list("pk", "version"))
+        states = {}
+        for row in self.resource.sheet_rows(self.resource.get_queryset()):
+            cells = {h: (v if v != "" else None) for h, v in zip(headers, row, strict=True)}
+            states[row[0]] = (self.parse(cells, problems, {"sheet": "databáze"}), versions[row[0]])
+        return states
+
+
+def _choices(choices, what: str) -> values.Names:
+    return values.Names(labels(choices).items(), what)
+
+
+def _contact(line: str) -> tuple[str, str, str, str]:
+    """`name – role – phone – e-mail`, parts recognised by their look."""
+    name = role = phone = email = ""
+    for part in (p.strip() for p in line.split(" – ") if p.strip()):
+        if "@" in part and not email:
+            email = part
+        elif re.fullmatch(r"[+\d][\d\s/()-]{5,}", part) and not phone:
+            phone = part
+        elif not name:
+            name = part
+        else:
+            role = f"{role} – {part}" if role else part
+    return (name, role, phone, email)
+
+
+def validate_fields(actor: Actor, fields: list[str]) -> list[str]:
+    """Model field validation (length, e-mail, URL) of the given fields, as Czech messages."""
+    messages = []
+    for name in fields:
+        model_field = actor._meta.get_field(name)
+        try:
+            model_field.clean(getattr(actor, model_field.attname), actor)
+        except ValidationError as error:
+            messages.extend(f"{model_field.verbose_name}: {m}" for m in error.messages)
+    return messages
+
+
+SCALARS = {
+    **TEXTS,
+    "Typ aktéra": "actor_type_id",
+    "Zřizovatel": "founder",
+    "Věk od": "age_from",
+    "Věk do": "age_to",
+    "Obec": "municipality_id",
+    "On-line": "online",
+    "Primární oblast potřeb": "primary_need_area_id",
+    "Zaměření": "focus",
+    "Krizová síť": "crisis_network",
+    "Aktualizováno": "verified_on",
+}
+
+
+@dataclass
+class ActorPlan:
+    added: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[tuple[int, str]] = field(default_factory=list)
+
+
+class ImportConflict(Exception):
+    """The database changed between the preview and the confirmation."""
+
+
+def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]) -> ActorPlan:
+    """Match every row to an actor (ID, else IČO + name, else name) and compare."""
+    db_problems: list[Problem] = []
+    current = sheet_rows.current_states(db_problems)
+    present = {header_key(h): h for h in sheet_rows.headers if header_key(h) in data.headers}
+    by_name, by_ico_name = defaultdict(list), {}
+    for pk, name, ico in Actor.objects.active().values_list("pk", "name", "organisation__ico"):
+        by_name[header_key(name)].append(pk)
+        if ico:
+            by_ico_name[(ico, header_key(name))] = pk
+    plan, seen, new_rows = ActorPlan(), {}, {}
+    for number, cells_by_key in data.rows:
+        cells = {present[k]: v for k, v in cells_by_key.items() if k in present}
+        where = {"sheet": data.name, "row": number}
+        before = len(problems)
+        state = sheet_rows.parse(cells, problems, where)
+        state = {h: v for h, v in state.items() if header_key(h) in present}
+        name = state.get("Název aktéra", "")
+        if not name:
+            problems.append(Problem("Název aktéra je povinný.", column="Název aktéra", **where))
+        try:
+            actor_id = values.record_id(cells.get("ID"))
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), column="ID", **where))
+            continue
+        if len(problems) > before:
+            continue
+        key = header_key(name)
+        if actor_id is not None:
+            if actor_id not in current:
+                problems.append(
+                    Problem(
+                        f"Aktér s ID {actor_id} v síti není (nebo je ukončený); "
+                        "u nového aktéra nechte ID prázdné.",
+                        column="ID",
+                        **where,
+                    )
+                )
+                continue
+        elif state.get("IČO") and (state["IČO"], key) in by_ico_name:
+            actor_id = by_ico_name[(state["IČO"], key)]
+        elif len(by_name.get(key, [])) == 1:
+            actor_id = by_name[key][0]
+        elif len(by_name.get(key, [])) > 1:
+            problems.append(
+                Problem(f"Aktérů jménem „{name}“ je v síti víc; doplňte sloupec ID.", **where)
+            )
+            continue
+        if actor_id is not None:
+            if actor_id in seen:
+                problems.append(
+                    Problem(
+                        f"Tentýž aktér „{name}“ je v souboru dvakrát: řádky {seen[actor_id]} "
+                        f"a {number}.",
+                        **where,
+                    )
+                )
+                continue
+            seen[actor_id] = number
+            old, version = current[actor_id]
+            changes = [
+                (h, sheet_rows.show(h, old.get(h)), sheet_rows.show(h, v))
+                for h, v in state.items()
+                if v != old.get(h) and not (h == "Organizace" and _same_org(old, state))
+            ]
+            if changes:
+                plan.changed.append(RowPlan(number, name, actor_id, state, changes, version))
+            else:
+                plan.unchanged += 1
+            continue
+        if key in new_rows:
+            problems.append(
+                Problem(
+                    f"Nový aktér „{name}“ je v souboru dvakrát: řádky {new_rows[key]} a {number}.",
+                    **where,
+                )
+            )
+            continue
+        new_rows[key] = number
+        changes = [(h, "", shown) for h, v in state.items() if (shown := sheet_rows.show(h, v))]
+        plan.added.append(RowPlan(number, name, None, state, changes))
+    names = dict(Actor.objects.active().values_list("pk", "name"))
+    plan.missing = [(pk, names[pk]) for pk in current if pk not in seen]
+    _validate(plan, problems, data.name)
+    return plan
+
+
+def _same_org(old: dict, new: dict) -> bool:
+    # An IČO names the organisation; its name in the row is only for people.
+    return bool(new.get("IČO")) and new.get("IČO") == old.get("IČO")
+
+
+def _validate(plan: ActorPlan, problems: list[Problem], sheet: str) -> None:
+    for row in (*plan.added, *plan.changed):
+        actor = Actor()
+        fields = [SCALARS[h] for h in row.state if h in TEXTS]
+        _set_scalars(actor, row.state)
+        for message in validate_fields(actor, fields):
+            problems.append(Problem(message, sheet=sheet, row=row.row))
+        age_from, age_to = row.state.get("Věk od"), row.state.get("Věk do")
+        if age_from is not None and age_to is not None and age_from > age_to:
+            problems.append(Problem("Věk od je vyšší než věk do.", sheet=sheet, row=row.row))
+
+
+def _set_scalars(actor: Actor, state: dict) -> list[str]:
+    changed = []
+    for header, attname in SCALARS.items():
+        if header in state:
+            setattr(actor, attname, state[header])
+            changed.append(attname)
+    if "Územní působnost" in state:
+        actor.territorial_scope = state["Územní působnost"][0]
+        changed.append("territorial_scope")
+    if "Naplněnost kapacity" in state:
+        actor.capacity, actor.capacity_date = state["Naplněnost kapacity"]
+        changed += ["capacity", "capacity_date"]
+    return changed
+
+
+def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: bool) -> None:
+    """Write the plan; the caller holds the transaction. Versions are checked under lock."""
+    from django.utils import timezone
+
+    from actors.history import record_history
+
+    changed_ids = [row.actor_id for row in plan.changed]
+    ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
+    locked = dict(
+        Actor.objects.select_for_update()
+        .filter(pk__in=changed_ids + ended_ids)
+        .values_list("pk", "version")
+    )
+    moved = [row.name for row in plan.changed if locked.get(row.actor_id) != row.version]
+    if moved or len(locked) != len(changed_ids) + len(ended_ids):
+        raise ImportConflict(
+            "Během náhledu se v síti změnili aktéři "
+            + ", ".join(f"„{name}“" for name in moved[:5])
+            + ". Nahrajte soubor znovu a zkontrolujte nový náhled."
+        )
+    organisations = _organisations(plan)
+    new_actors = []
+    for row in plan.added:
+        actor = Actor(status=Actor.Status.ACTIVE)
+        _set_scalars(actor, row.state)
+        actor.organisation = organisations.get(id(row))
+        new_actors.append(actor)
+    Actor.objects.bulk_create(new_actors)
+    for row, actor in zip(plan.added, new_actors, strict=True):
+        row.actor_id = actor.pk
+    changed_actors = []
+    fields = {"version"}
+    current = Actor.objects.in_bulk(changed_ids)
+    for row in plan.changed:
+        actor = current[row.actor_id]
+        fields.update(
+            _set_scalars(actor, {h: row.state[h] for h, _, _ in row.changes if h in row.state})
+        )
+        if any(h in ("Organizace", "IČO") for h, _, _ in row.changes):
+            actor.organisation = organisations.get(id(row))
+            fields.add("organisation")
+        actor.version += 1
+        changed_actors.append(actor)
+    if changed_actors:
+        Actor.objects.bulk_update(changed_actors, sorted(fields), batch_size=500)
+    touched = [*plan.added, *plan.changed]
+    _write_m2m(touched)
+    _write_contacts(touched, user)
+    _write_notes(touched, user)
+    _write_characteristics(sheet_rows, touched)
+    record_history(new_actors, user=user, reason="Import sešitu", history_type="+")
+    record_history(changed_actors, user=user, reason="Import sešitu")
+    if ended_ids:
+        today = timezone.localdate()
+        Actor.objects.filter(pk__in=ended_ids).update(
+            status=Actor.Status.ENDED, ended_on=today, version=models.F("version") + 1
+        )
+        record_history(
+            list(Actor.objects.filter(pk__in=ended_ids)),
+            user=user,
+            reason="Import sešitu: chybí v souboru",
+        )
+
+
+def _changed_headers(row: RowPlan) -> set[str]:
+    return {h for h, _, _ in row.changes} if row.version is not None else set(row.state)
+
+
+def _organisations(plan: ActorPlan) -> dict[int, Organisation | None]:
+    """The organisation of each row that names one (by IČO, else by name), created if new."""
+    wanted = {}
+    for row in (*plan.added, *plan.changed):
+        if not ({"Organizace", "IČO"} & _changed_headers(row)):
+            continue
+        wanted[id(row)] = (row.state.get("IČO", ""), row.state.get("Organizace", ""), row.name)
+    if not wanted:
+        return {}
+    by_ico = {o.ico: o for o in Organisation.objects.exclude(ico="")}
+    by_name = {header_key(o.name): o for o in Organisation.objects.all()}
+    result, created = {}, {}
+    for row_id, (ico, name, actor_name) in wanted.items():
+        found = by_ico.get(ico) if ico else (by_name.get(header_key(name)) if name else None)
+        if found is None and (ico or name):
+            key = ico or header_key(name)
+            found = created.get(key)
+            if found is None:
+                found = created[key] = Organisation(name=name or actor_name, ico=ico)
+        result[row_id] = found
+    Organisation.objects.bulk_create(created.values())
+    return result
+
+
+def _write_m2m(rows: list[RowPlan]) -> None:
+    fields = {header: name for header, (name, _, _) in M2M.items()}
+    fields["Územní působnost"] = "served_municipalities"
+    for header, name in fields.items():
+        affected = [row for row in rows if header in _changed_headers(row) and header in row.state]
+        if not affected:
+            continue
+        relation = Actor._meta.get_field(name)
+        through = relation.remote_field.through
+        target = relation.m2m_reverse_field_name()
+        through.objects.filter(actor_id__in=[row.actor_id for row in affected]).delete()
+        links = []
+        for row in affected:
+            chosen = row.state[header][1] if header == "Územní působnost" else row.state[header]
+            links += [through(actor_id=row.actor_id, **{f"{target}_id": pk}) for pk in chosen]
+        through.objects.bulk_create(links)
+
+
+def _write_contacts(rows: list[RowPlan], user) -> None:
+    affected = [
+        r for r in rows if "Kontaktní osoby" in _changed_headers(r) and "Kontaktní osoby" in r.state
+    ]
+    if not affected:
+        return
+    ContactPerson.objects.filter(actor_id__in=[r.actor_id for r in affected]).delete()
+    ContactPerson.objects.bulk_create(
+        ContactPerson(actor_id=r.actor_id, name=name, role=role, phone=phone, email=email, order=i)
+        for r in affected
+        for i, (name, role, phone, email) in enumerate(r.state["Kontaktní osoby"])
+    )
+
+
+def _write_notes(rows: list[RowPlan], user) -> None:
+    for header, visibility in (
+        ("Poznámka", Note.Visibility.SHARED),
+        ("Soukromá poznámka", Note.Visibility.PRIVATE),
+    ):
+        affected = [r for r in rows if header in _changed_headers(r) and header in r.state]
+        if not affected:
+            continue
+        existing = defaultdict(dict)
+        for note in Note.objects.filter(
+            actor_id__in=[r.actor_id for r in affected], visibility=visibility
+        ):
+            existing[note.actor_id].setdefault(note.text.strip(), note.pk)
+        stale, new = [], []
+        for row in affected:
+            kept = existing.get(row.actor_id, {})
+            wanted = set(row.state[header])
+            stale += [pk for text, pk in kept.items() if text not in wanted]
+            new += [
+                Note(actor_id=row.actor_id, text=text, visibility=visibility, author=user)
+                for text in row.state[header]
+                if text not in kept
+            ]
+        Note.objects.filter(pk__in=stale).delete()
+        Note.objects.bulk_create(new)
+
+
+def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan]) -> None:
+    kind = Characteristic.Kind
+    for header, characteristic in sheet_rows.characteristics.items():
+        affected = [r for r in rows if header in _changed_headers(r) and header in r.state]
+        if not affected:
+            continue
+        CharacteristicValue.objects.filter(
+            characteristic=characteristic, actor_id__in=[r.actor_id for r in affected]
+        ).delete()
+        created, options = [], []
+        for row in affected:
+            value = row.state[header]
+            if value is None:
+                continue
+            fields = {"text": None}
+            if characteristic.kind == kind.BOOLEAN:
+                fields["boolean"] = value
+            elif characteristic.kind == kind.NUMBER:
+                fields["number"] = value
+            elif characteristic.kind == kind.CHOICE:
+                fields["option_id"] = value
+            elif characteristic.kind == kind.TEXT:
+                fields["text"] = value
+            created.append(
+                CharacteristicValue(actor_id=row.actor_id, characteristic=characteristic, **fields)
+            )
+            options.append(value if characteristic.kind == kind.MULTICHOICE else ())
+        CharacteristicValue.objects.bulk_create(created)
+        through = CharacteristicValue.options.through
+        through.objects.bulk_create(
+            through(characteristicvalue_id=v.pk, characteristicoption_id=o)
+            for v, chosen in zip(created, options, strict=True)
+            for o in chosen
+        )

@@ -1,0 +1,147 @@
+"""Cell values of the templates as people really write them (DOMAIN.md §3, Values)."""
+
+import datetime
+import difflib
+import re
+from decimal import Decimal, InvalidOperation
+
+from .reader import header_key
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot mean anything; the message is Czech and names the value."""
+
+
+_LIST_SPLIT = re.compile(r"[;\n]")
+YES = {"ano", "a", "x", "1", "true", "yes", "y", "pravda", "✓", "✔"}
+NO = {"ne", "n", "0", "false", "no", "nepravda", "-", "✗"}
+_CZECH_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value.day}. {value.month}. {value.year}"
+    return str(value)
+
+
+def split_list(value) -> list[str]:
+    """`a; b`, `a;;b;` and one value per line are all the list [a, b]; never split on commas."""
+    return [part.strip() for part in _LIST_SPLIT.split(text(value)) if part.strip()]
+
+
+def yes_no(value) -> bool:
+    """ano/ne and the usual spellings; an empty cell is `ne`."""
+    if value is None:
+        return False
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = text(value).strip().casefold()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueProblem(f"„{text(value)}“ není ano ani ne.")
+
+
+def date(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raw = text(value).strip()
+    match = _CZECH_DATE.match(raw)
+    try:
+        if match:
+            day, month, year = map(int, match.groups())
+            return datetime.date(year, month, day)
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueProblem(f"„{raw}“ není platné datum (pište např. 1. 2. 2026).") from None
+
+
+def number(value) -> Decimal | None:
+    """`1 234,5`, `1234.5` and numeric cells."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    raw = text(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValueProblem(f"„{text(value)}“ není číslo.") from None
+
+
+def whole_number(value, low: int = 0, high: int = 150) -> int | None:
+    parsed = number(value)
+    if parsed is None:
+        return None
+    if parsed != parsed.to_integral_value() or not low <= parsed <= high:
+        raise ValueProblem(f"„{text(value)}“ není celé číslo od {low} do {high}.")
+    return int(parsed)
+
+
+def ico(value) -> str:
+    """IČO as eight digits; a number cell lost its leading zeros (64581 is 00064581)."""
+    if value is None:
+        return ""
+    raw = re.sub(r"\s", "", text(value))
+    if not raw.isdigit() or len(raw) > 8:
+        raise ValueProblem(f"„{text(value)}“ není IČO (nejvýše osm číslic).")
+    return raw.zfill(8)
+
+
+def record_id(value) -> int | None:
+    """The ID column; a float (`12.0`) read back from a spreadsheet is the same ID."""
+    if value is None:
+        return None
+    try:
+        parsed = Decimal(text(value).strip())
+    except InvalidOperation:
+        raise ValueProblem(f"„{text(value)}“ není ID záznamu (celé číslo).") from None
+    if parsed != parsed.to_integral_value() or parsed <= 0:
+        raise ValueProblem(f"„{text(value)}“ není ID záznamu (celé číslo).")
+    return int(parsed)
+
+
+class Names:
+    """Resolves names of one vocabulary (or of actors) ignoring case, spaces and diacritics."""
+
+    def __init__(self, pairs, what: str):
+        self.ids: dict[str, object] = {}
+        self.names: dict[object, str] = {}
+        self.what = what
+        for key, name in pairs:
+            self.ids.setdefault(header_key(name), key)
+            self.names[key] = name
+
+    def add(self, key, name: str) -> None:
+        self.ids.setdefault(header_key(name), key)
+        self.names[key] = name
+
+    def get(self, name: str):
+        found = self.ids.get(header_key(name))
+        if found is None:
+            raise ValueProblem(self.unknown(name))
+        return found
+
+    def unknown(self, name: str) -> str:
+        guesses = difflib.get_close_matches(header_key(name), list(self.ids), n=1, cutoff=0.75)
+        message = f"{self.what} „{name}“ neznám."
+        if guesses:
+            message += f" Měli jste na mysli „{self.names[self.ids[guesses[0]]]}“?"
+        return message
+
+    def many(self, value) -> frozenset:
+        return frozenset(self.get(name) for name in split_list(value))
+
+    def show(self, keys) -> str:
+        if keys is None:
+            return ""
+        if isinstance(keys, frozenset):
+            return "; ".join(sorted(self.names.get(k, str(k)) for k in keys))
+        return self.names.get(keys, str(keys))
