@@ -1,0 +1,233 @@
+"""The workbook import: round trip, edits, hand-messed files, matching, problems, concurrency."""
+
+import datetime
+
+import pytest
+
+from actors.models import Actor, ContactPerson, Note, Organisation
+from needs.models import NeedArea
+from network.workbook import actor_sheet
+from network.workbook.importer import import_workbook, preview_workbook
+from tests.factories import (
+    ActorFactory,
+    ActorTypeFactory,
+    CharacteristicFactory,
+    CharacteristicOptionFactory,
+    ContactPersonFactory,
+    NoteFactory,
+    OrganisationFactory,
+    TargetGroupFactory,
+)
+from tests.network.workbook_files import (
+    ACTORS,
+    columns,
+    database_checksum,
+    exported_book,
+    row_of,
+    saved,
+    set_cell,
+)
+
+
+def changes(preview) -> dict[str, list[tuple[str, str, str]]]:
+    return {row.name: row.changes for row in preview.actors.changed}
+
+
+@pytest.mark.django_db
+def test_every_column_round_trips_through_an_edit():
+    group = TargetGroupFactory(name="rodiče")
+    actor = ActorFactory(name="Poradna", age_from=3)
+    ContactPersonFactory(actor=actor, name="Jana Nová", phone="+420 777 000 111")
+    NoteFactory(actor=actor, text="soukromé")
+    NoteFactory(actor=actor, text="sdílené", visibility=Note.Visibility.SHARED)
+    languages = CharacteristicFactory(name="Jazyky", kind="multichoice")
+    CharacteristicOptionFactory(characteristic=languages, name="angličtina")
+    CharacteristicOptionFactory(characteristic=languages, name="němčina")
+    book = exported_book()
+    sheet = book[ACTORS]
+    edits = {
+        "Cílové skupiny": "rodiče",
+        "Věk od": 6,
+        "Věk do": "18",
+        "Kontaktní osoby": "Jana Nová – vedoucí – +420 777 000 111 – jana@example.cz\nPetr Malý",
+        "Poznámka": "sdílené\n\nnový poznatek",
+        "Soukromá poznámka": None,
+        "Naplněnost kapacity": "kapacita naplněna (1. 2. 2026)",
+        "Aktualizováno": "15. 3. 2026",
+        "Územní působnost": "celý správní obvod ORP",
+        "Jazyky": "němčina;angličtina",
+        "On-line": "ANO",
+    }
+    for header, value in edits.items():
+        set_cell(sheet, "Poradna", header, value)
+    data = saved(book)
+
+    preview, _ = preview_workbook(data)
+    assert preview.errors == []
+    assert {column for column, _, _ in changes(preview)["Poradna"]} == set(edits)
+    import_workbook(data, user=None)
+
+    actor.refresh_from_db()
+    assert list(actor.target_groups.all()) == [group]
+    assert (actor.age_from, actor.age_to) == (6, 18)
+    assert [(c.name, c.role, c.email) for c in ContactPerson.objects.filter(actor=actor)] == [
+        ("Jana Nová", "vedoucí", "jana@example.cz"),
+        ("Petr Malý", "", ""),
+    ]
+    assert sorted(actor.notes.values_list("visibility", "text")) == [
+        ("shared", "nový poznatek"),
+        ("shared", "sdílené"),
+    ]
+    assert (actor.capacity, actor.capacity_date) == ("full", datetime.date(2026, 2, 1))
+    assert actor.verified_on == datetime.date(2026, 3, 15)
+    assert actor.territorial_scope == "district"
+    assert actor.online is True
+    assert sorted(actor.characteristic_values.get().options.values_list("name", flat=True)) == [
+        "angličtina",
+        "němčina",
+    ]
+    assert actor.version == 2
+    assert preview_workbook(data)[0].change_count == 0
+
+
+@pytest.mark.django_db
+def test_rows_match_by_id_then_ico_and_name_then_name():
+    organisation = OrganisationFactory(ico="00064581")
+    by_ico = ActorFactory(name="Poradna", organisation=organisation)
+    ActorFactory(name="Poradná")  # the same name but for an accent: IČO tells them apart
+    by_name = ActorFactory(name="Škola Lipová")
+    by_id = ActorFactory(name="Staré jméno")
+    book = exported_book()
+    sheet = book[ACTORS]
+    cols = columns(sheet)
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, cols["ID"]).value = None
+    sheet.cell(row_of(sheet, "Staré jméno"), cols["ID"]).value = float(by_id.pk)
+    set_cell(sheet, "Staré jméno", "Název aktéra", "Nové jméno")
+    ico_row = next(
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, cols["IČO"]).value == "00064581"
+    )
+    sheet.cell(ico_row, cols["IČO"]).value = 64581  # a number cell lost the zeros
+    sheet.cell(ico_row, cols["Telefon"]).value = "123 456 789"
+    set_cell(sheet, "Škola Lipová", "Název aktéra", "skola lipova")
+    sheet.cell(ico_row, cols["Telefon"])
+
+    preview, _ = preview_workbook(saved(book))
+
+    names = {row.actor_id: row.changes for row in preview.actors.changed}
+    assert names == {
+        by_id.pk: [("Název aktéra", "Staré jméno", "Nové jméno")],
+        by_ico.pk: [("Telefon", "", "123 456 789")],
+        by_name.pk: [("Název aktéra", "Škola Lipová", "skola lipova")],
+    }
+    assert preview.actors.added == []
+
+
+@pytest.mark.django_db
+def test_new_and_missing_actors(coordinator):
+    kept = ActorFactory(name="Zůstává")
+    gone = ActorFactory(name="Chybí v souboru")
+    book = exported_book()
+    sheet = book[ACTORS]
+    sheet.delete_rows(row_of(sheet, "Chybí v souboru"))
+    cols = columns(sheet)
+    new = sheet.max_row + 1
+    sheet.cell(new, cols["Název aktéra"]).value = "Spolek Jiskra"
+    sheet.cell(new, cols["Primární oblast potřeb"]).value = "vztahy"
+    sheet.cell(new, cols["Organizace"]).value = "Jiskra, z.s."
+    sheet.cell(new, cols["IČO"]).value = "27 0 1 2 3 4 5"
+    data = saved(book)
+
+    preview, _ = preview_workbook(data)
+    assert [row.name for row in preview.actors.added] == ["Spolek Jiskra"]
+    assert preview.actors.missing == [(gone.pk, "Chybí v souboru")]
+
+    import_workbook(data, user=coordinator)
+    gone.refresh_from_db()
+    assert gone.status == Actor.Status.ACTIVE  # never ended silently
+    jiskra = Actor.objects.get(name="Spolek Jiskra")
+    assert jiskra.organisation == Organisation.objects.get(ico="27012345", name="Jiskra, z.s.")
+    assert jiskra.primary_need_area.code == "VZTAHY"
+    assert jiskra.history.get().history_type == "+"
+
+    import_workbook(data, user=coordinator, end_missing=True)
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert (gone.status, gone.ended_on) == (Actor.Status.ENDED, datetime.date.today())
+    assert kept.status == Actor.Status.ACTIVE
+
+
+@pytest.mark.django_db
+def test_problems_name_sheet_row_and_column_and_nothing_is_written():
+    ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="Poradna")
+    ActorFactory(name="Škola")
+    book = exported_book()
+    sheet = book[ACTORS]
+    set_cell(sheet, "Poradna", "Typ aktéra", "Zakladni skolaa")
+    set_cell(sheet, "Poradna", "Aktualizováno", "31. 2. 2026")
+    set_cell(sheet, "Škola", "Krizová síť", "možná")
+    cols = columns(sheet)
+    for row in (sheet.max_row + 1, sheet.max_row + 2):
+        sheet.cell(row, cols["Název aktéra"]).value = "Dvojník"
+        sheet.cell(row, cols["Primární oblast potřeb"]).value = "ZDRAVÍ"
+    sheet.cell(sheet.max_row + 1, cols["Název aktéra"]).value = "Bez oblasti"
+    before = database_checksum()
+
+    preview = import_workbook(saved(book), user=None)
+
+    located = sorted(problem.located() for problem in preview.errors)
+    messages = " | ".join(located)
+    assert (
+        "sloupec „Typ aktéra“: Typ aktéra „Zakladni skolaa“ neznám. "
+        "Měli jste na mysli „Základní škola“?" in messages
+    )
+    assert "sloupec „Aktualizováno“: „31. 2. 2026“ není platné datum" in messages
+    assert "sloupec „Krizová síť“: „možná“ není ano ani ne." in messages
+    assert "Nový aktér „Dvojník“ je v souboru dvakrát" in messages
+    assert "Primární oblast potřeb je povinná." in messages
+    assert database_checksum() == before
+
+
+@pytest.mark.django_db
+def test_an_actor_saved_during_the_import_stops_it_cleanly():
+    actor = ActorFactory(name="Poradna")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Telefon", "111")
+    preview, sheet = preview_workbook(saved(book))
+    Actor.objects.filter(pk=actor.pk).update(phone="222", version=actor.version + 1)
+
+    with pytest.raises(actor_sheet.ImportConflict, match="„Poradna“"):
+        actor_sheet.apply_actors(sheet, preview.actors, user=None, end_missing=False)
+    actor.refresh_from_db()
+    assert actor.phone == "222"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 30])
+def test_preview_and_import_run_a_constant_number_of_queries(count, django_assert_max_num_queries):
+    for index in range(count):
+        ActorFactory(name=f"Aktér {index}")
+    book = exported_book()
+    sheet = book[ACTORS]
+    for index in range(count):
+        set_cell(sheet, f"Aktér {index}", "Telefon", f"{index}")
+        new = sheet.max_row + 1
+        sheet.cell(new, columns(sheet)["Název aktéra"]).value = f"Nový {index}"
+        sheet.cell(new, columns(sheet)["Primární oblast potřeb"]).value = "UČENÍ"
+    data = saved(book)
+    # About 60 whatever the number of rows; SQLite's 999-parameter limit splits the history
+    # inserts (40 columns) into batches of 24 rows, a query more per batch.
+    with django_assert_max_num_queries(64):
+        import_workbook(data, user=None)
+    assert Actor.objects.filter(phone="0").exists()
+
+
+@pytest.mark.django_db
+def test_need_area_names_without_diacritics_resolve():
+    ActorFactory(name="Poradna")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Primární oblast potřeb", "materialni ZAJISTENI")
+    preview, _ = preview_workbook(saved(book))
+    [(_column, _, new)] = changes(preview)["Poradna"]
+    assert new == NeedArea.objects.get(code="MATERIALNI_ZAJISTENI").name
