@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup messages lint format clean
+.PHONY: run test benchmark setup messages lint format clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -16,6 +16,10 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Figures, not pass/fail: the benchmarks print times and memory next to their targets.
+benchmark: setup
+	$(BIN)/pytest -m benchmark -q
 
 setup: $(STAMP) messages
 

@@ -5,6 +5,7 @@ refusal costs milliseconds and no memory whatever the file claims to hold.
 """
 
 import io
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -12,16 +13,17 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_ENTRIES = 500
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
-MAX_PART_BYTES = {"xl/sharedStrings.xml": 120 * 1024 * 1024, "xl/styles.xml": 8 * 1024 * 1024}
+MAX_PART_BYTES = {"xl/sharedStrings.xml": 64 * 1024 * 1024, "xl/styles.xml": 8 * 1024 * 1024}
 # Spreadsheet XML compresses 5-30x; a bomb compresses thousands of times.
 MAX_RATIO = 150
-RATIO_CHECKED_ABOVE = 1024 * 1024
+RATIO_CHECKED_ABOVE = 16 * 1024 * 1024  # style bloat compresses well and stays smaller
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_ROOT = re.compile(rb"<[A-Za-z]")
 
 
 class WorkbookRefused(Exception):
@@ -141,8 +143,9 @@ def _check_entries(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> 
 def _check_xml_head(archive: zipfile.ZipFile, name: str) -> None:
     """No DTD (entities, billion laughs, external files) and no Strict Open XML."""
     with archive.open(name) as part:
-        head = part.read(2048)
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        head = part.read(64 * 1024)
+    # A DTD can only come before the root element, which a real part opens at once.
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head or not _ROOT.search(head):
         raise WorkbookRefused(
             f"Soubor obsahuje v části „{name}“ definici DTD (entity); "
             "z bezpečnostních důvodů ho nelze přijmout."

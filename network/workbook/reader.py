@@ -156,6 +156,8 @@ def read_workbook(
             )
             continue
         found[data_sheet.title] = data_sheet
+    if not found and any(not p.warning for p in problems):
+        return [], problems, container.has_macros
     if not found:
         titles = ", ".join(f"„{spec.title}“" for spec in specs)
         raise WorkbookRefused(
@@ -167,6 +169,11 @@ def read_workbook(
 
 def _read_sheet(sheet, specs, extra_headers, problems, named) -> SheetData | None:
     start_row, start_column = sheet.start or (0, 0)
+    if sheet.height > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise WorkbookRefused(
+            f"List „{sheet.name}“ má víc než {MAX_ROWS} datových řádků; "
+            "import takového souboru nepřijímám."
+        )
     rows = sheet.iter_rows()
     head: list[list] = []
     spec = header_index = None
@@ -207,7 +214,7 @@ def _read_sheet(sheet, specs, extra_headers, problems, named) -> SheetData | Non
             if key in data.headers:
                 problems.append(
                     Problem(
-                        f"Sloupec „{written}“ je v záhlaví dvakrát; platí jen první.",
+                        f"Sloupec „{written}“ je v záhlaví dvakrát; nechte v souboru jen jeden.",
                         sheet=sheet.name,
                         row=start_row + header_index + 1,
                     )
