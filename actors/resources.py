@@ -43,15 +43,15 @@ def contact_line(name: str, role: str, phone: str, email: str) -> str:
     return " – ".join(part for part in (name, role, phone, email) if part)
 
 
-def capacity_text(capacity: str, stated_on) -> str:
+def capacity_text(capacity: str, stated_on, capacities: dict[str, str]) -> str:
     if not capacity:
         return ""
-    label = labels(Actor.Capacity)[capacity]
+    label = capacities[capacity]
     return f"{label} ({stated_on.day}. {stated_on.month}. {stated_on.year})" if stated_on else label
 
 
-def scope_text(scope: str, served: list[str]) -> str:
-    label = labels(Actor.TerritorialScope).get(scope, "")
+def scope_text(scope: str, served: list[str], scopes: dict[str, str]) -> str:
+    label = scopes.get(scope, "")
     if served:
         return f"{label}: {listed(served)}" if label else listed(served)
     return label
@@ -199,6 +199,7 @@ class ActorResource(SheetResource):
         characteristic_values = self._characteristic_values(ids)
         platforms = self.platform_participation(ids)
         founders, focuses = labels(Founder), labels(Focus)
+        scopes, capacities = labels(Actor.TerritorialScope), labels(Actor.Capacity)
         names = self.sheet_fields()
         for actor in (
             queryset.order_by(CzechOrder("name"), "pk")
@@ -228,7 +229,7 @@ class ActorResource(SheetResource):
                 "address": actor["address"],
                 "municipality": actor["municipality__name"] or "",
                 "territorial_scope": scope_text(
-                    actor["territorial_scope"], many["served_municipalities"].get(pk, [])
+                    actor["territorial_scope"], many["served_municipalities"].get(pk, []), scopes
                 ),
                 "service_forms": listed(many["service_forms"].get(pk)),
                 "online": yes_no(actor["online"]),
@@ -245,7 +246,7 @@ class ActorResource(SheetResource):
                 "needs_from_others": actor["needs_from_others"],
                 "note": paragraphs(notes[Note.Visibility.SHARED].get(pk)),
                 "private_note": paragraphs(notes[Note.Visibility.PRIVATE].get(pk)),
-                "capacity": capacity_text(actor["capacity"], actor["capacity_date"]),
+                "capacity": capacity_text(actor["capacity"], actor["capacity_date"], capacities),
                 "verified_on": actor["verified_on"],
             }
             for characteristic in self.characteristics:

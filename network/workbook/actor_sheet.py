@@ -9,6 +9,7 @@ and new as the sheet writes them.
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -109,12 +110,10 @@ class ActorSheet:
 
     # Parsing ------------------------------------------------------------------------------
 
-    def parse(self, cells: dict[str, object], problems: list[Problem], where: dict) -> dict:
-        """A state {header: canonical value} from cells {header: value}; bad cells reported."""
+    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
+        """A state {header: canonical value} of the given headers; bad cells reported."""
         state = {}
-        for header in self.headers:
-            if header in CHECKED_ONLY:
-                continue
+        for header in headers:
             value = cells.get(header)
             try:
                 state[header] = self._parse(header, value)
@@ -228,15 +227,25 @@ class ActorSheet:
             return self.options[characteristic.pk].show(value)
         return values.text(value)
 
-    def current_states(self, problems: list[Problem]) -> dict[int, tuple[dict, int]]:
-        """Every active actor's state, parsed from the cells the export writes for it."""
+    def current_cells(self) -> dict[int, tuple[dict, int]]:
+        """Every active actor's cells as the export writes them (cleaned like a file's), and
+        its version."""
         headers = self.headers
         versions = dict(Actor.objects.active().values_list("pk", "version"))
-        states = {}
+        found = {}
         for row in self.resource.sheet_rows(self.resource.get_queryset()):
-            cells = {h: (v if v != "" else None) for h, v in zip(headers, row, strict=True)}
-            states[row[0]] = (self.parse(cells, problems, {"sheet": "databáze"}), versions[row[0]])
-        return states
+            cells = {
+                h: as_read(v) for h, v in zip(headers, row, strict=True) if v not in ("", None)
+            }
+            found[row[0]] = (cells, versions[row[0]])
+        return found
+
+
+def as_read(value):
+    """An exported value as the reader would return it from the file."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
+    return value
 
 
 def _choices(choices, what: str) -> values.Names:
@@ -298,10 +307,15 @@ class ImportConflict(Exception):
 
 
 def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]) -> ActorPlan:
-    """Match every row to an actor (ID, else IČO + name, else name) and compare."""
-    db_problems: list[Problem] = []
-    current = sheet_rows.current_states(db_problems)
-    present = {header_key(h): h for h in sheet_rows.headers if header_key(h) in data.headers}
+    """Match every row to an actor (ID, else IČO + name, else name) and compare.
+
+    A matched row is compared cell by cell with what the export writes for its actor first;
+    only the cells that differ are parsed (on both sides), so an unchanged row costs little.
+    """
+    current = sheet_rows.current_cells()
+    present = [h for h in sheet_rows.headers if header_key(h) in data.headers]
+    key_of = {header_key(h): h for h in present}
+    compared = [h for h in present if h not in CHECKED_ONLY]
     by_name, by_ico_name = defaultdict(list), {}
     for pk, name, ico in Actor.objects.active().values_list("pk", "name", "organisation__ico"):
         by_name[header_key(name)].append(pk)
@@ -309,20 +323,17 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
             by_ico_name[(ico, header_key(name))] = pk
     plan, seen, new_rows = ActorPlan(), {}, {}
     for number, cells_by_key in data.rows:
-        cells = {present[k]: v for k, v in cells_by_key.items() if k in present}
+        cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
         where = {"sheet": data.name, "row": number}
-        before = len(problems)
-        state = sheet_rows.parse(cells, problems, where)
-        state = {h: v for h, v in state.items() if header_key(h) in present}
-        name = state.get("Název aktéra", "")
+        name = values.text(cells.get("Název aktéra")).strip()
         if not name:
             problems.append(Problem("Název aktéra je povinný.", column="Název aktéra", **where))
+            continue
         try:
             actor_id = values.record_id(cells.get("ID"))
+            ico = values.ico(cells.get("IČO"))
         except values.ValueProblem as problem:
-            problems.append(Problem(str(problem), column="ID", **where))
-            continue
-        if len(problems) > before:
+            problems.append(Problem(str(problem), **where))
             continue
         key = header_key(name)
         if actor_id is not None:
@@ -336,8 +347,8 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
                     )
                 )
                 continue
-        elif state.get("IČO") and (state["IČO"], key) in by_ico_name:
-            actor_id = by_ico_name[(state["IČO"], key)]
+        elif ico and (ico, key) in by_ico_name:
+            actor_id = by_ico_name[(ico, key)]
         elif len(by_name.get(key, [])) == 1:
             actor_id = by_name[key][0]
         elif len(by_name.get(key, [])) > 1:
@@ -345,43 +356,65 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
                 Problem(f"Aktérů jménem „{name}“ je v síti víc; doplňte sloupec ID.", **where)
             )
             continue
-        if actor_id is not None:
-            if actor_id in seen:
+        if actor_id is None:
+            if key in new_rows:
                 problems.append(
                     Problem(
-                        f"Tentýž aktér „{name}“ je v souboru dvakrát: řádky {seen[actor_id]} "
+                        f"Nový aktér „{name}“ je v souboru dvakrát: řádky {new_rows[key]} "
                         f"a {number}.",
                         **where,
                     )
                 )
                 continue
-            seen[actor_id] = number
-            old, version = current[actor_id]
-            changes = [
-                (h, sheet_rows.show(h, old.get(h)), sheet_rows.show(h, v))
-                for h, v in state.items()
-                if v != old.get(h) and not (h == "Organizace" and _same_org(old, state))
-            ]
-            if changes:
-                plan.changed.append(RowPlan(number, name, actor_id, state, changes, version))
-            else:
-                plan.unchanged += 1
+            new_rows[key] = number
+            state = sheet_rows.parse(cells, problems, where, compared)
+            changes = [(h, "", shown) for h, v in state.items() if (shown := sheet_rows.show(h, v))]
+            plan.added.append(RowPlan(number, name, None, state, changes))
             continue
-        if key in new_rows:
+        if actor_id in seen:
             problems.append(
                 Problem(
-                    f"Nový aktér „{name}“ je v souboru dvakrát: řádky {new_rows[key]} a {number}.",
+                    f"Tentýž aktér „{name}“ je v souboru dvakrát: řádky {seen[actor_id]} "
+                    f"a {number}.",
                     **where,
                 )
             )
             continue
-        new_rows[key] = number
-        changes = [(h, "", shown) for h, v in state.items() if (shown := sheet_rows.show(h, v))]
-        plan.added.append(RowPlan(number, name, None, state, changes))
+        seen[actor_id] = number
+        old_cells, version = current[actor_id]
+        differing = [h for h in compared if not same_cell(cells.get(h), old_cells.get(h))]
+        if not differing:
+            plan.unchanged += 1
+            continue
+        if {"Organizace", "IČO"} & set(differing):
+            differing = list(dict.fromkeys([*differing, "Organizace", "IČO"]))
+            differing = [h for h in differing if h in compared]
+        state = sheet_rows.parse(cells, problems, where, differing)
+        old = sheet_rows.parse(old_cells, [], where, differing)
+        changes = [
+            (h, sheet_rows.show(h, old.get(h)), sheet_rows.show(h, v))
+            for h, v in state.items()
+            if v != old.get(h) and not (h == "Organizace" and _same_org(old, state))
+        ]
+        if changes:
+            plan.changed.append(RowPlan(number, name, actor_id, state, changes, version))
+        else:
+            plan.unchanged += 1
     names = dict(Actor.objects.active().values_list("pk", "name"))
     plan.missing = [(pk, names[pk]) for pk in current if pk not in seen]
     _validate(plan, problems, data.name)
     return plan
+
+
+def same_cell(new, old) -> bool:
+    """Whether a file's cell holds what the export wrote (numbers and text as typed)."""
+    if new == old:
+        return True
+    if isinstance(old, str) and not isinstance(new, str):
+        return False
+    if isinstance(new, (int, float)) and isinstance(old, (int, float, Decimal)):
+        return Decimal(str(new)) == Decimal(old)
+    return False
 
 
 def _same_org(old: dict, new: dict) -> bool:

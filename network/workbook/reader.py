@@ -8,6 +8,7 @@ a date or None, so that the importer never sees Excel's quirks.
 """
 
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -23,14 +24,20 @@ _MARKS = re.compile(r"[\u0300-\u036f]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Invisible characters people paste along with names; removed without a word.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Control characters and bidirectional overrides can disguise a name: refused.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _key(text: str) -> str:
+    folded = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    return _NOT_ALNUM.sub("", folded)
+
+
 def header_key(text: object) -> str:
     """`Název aktéra`, ` NAZEV  AKTERA `, `nazev_aktera` and `Název aktéra:` are one header."""
-    folded = _MARKS.sub("", unicodedata.normalize("NFKD", str(text))).casefold()
-    return _NOT_ALNUM.sub("", folded)
+    return _key(str(text))
 
 
 def column_letter(index: int) -> str:
@@ -89,8 +96,15 @@ def clean_cell(value: object, problems: list[Problem], where: dict) -> object:
         return value
     if isinstance(value, (datetime.time, datetime.timedelta)):
         return str(value)
-    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
-    text = text.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _HAS_INVISIBLE.search(text):
+            text = text.translate(_INVISIBLE)
+        text = text.replace("\u00a0", " ")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.strip()
     if len(text) > MAX_CELL_CHARS:
         problems.append(Problem(f"Text je delší než {MAX_CELL_CHARS} znaků.", **where))
         return None
