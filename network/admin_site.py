@@ -38,12 +38,17 @@ class NetworkAdminSite(admin.AdminSite):
     def get_urls(self):
         from .need_tree import need_tree_view
         from .quality import data_quality_view
-        from .workbook.views import workbook_download, workbook_view
+        from .workbook.views import workbook_download, workbook_preview, workbook_view
 
         return [
             path("kvalita-dat/", self.admin_view(data_quality_view), name="data_quality"),
             path("strom-potreb/", self.admin_view(need_tree_view), name="need_tree"),
             path("sesit/", self.admin_view(workbook_view), name="workbook"),
             path("sesit/stahnout/", self.admin_view(workbook_download), name="workbook_download"),
+            path(
+                "sesit/import/<int:pk>/",
+                self.admin_view(workbook_preview),
+                name="workbook_preview",
+            ),
             *super().get_urls(),
         ]

@@ -1,5 +1,6 @@
 """Import of the workbook: preview first, then apply whole in one transaction or not at all."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -44,6 +45,18 @@ class Preview:
     @property
     def refused(self) -> bool:
         return bool(self.errors)
+
+    def digest(self) -> str:
+        """A fingerprint of what the import would do, to confirm exactly what was previewed."""
+        plan = self.actors
+        parts = [[(p.sheet, p.row, p.column, p.message) for p in self.problems]]
+        if plan is not None:
+            parts += [
+                [(r.row, r.changes) for r in plan.added],
+                [(r.actor_id, r.version, r.changes) for r in plan.changed],
+                plan.missing,
+            ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @property
     def change_count(self) -> int:
@@ -102,8 +115,14 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     return preview, actors
 
 
-def import_workbook(data: bytes, *, user, end_missing: bool = False) -> Preview:
-    """Preview again and, if nothing is wrong, apply everything in one transaction."""
+def import_workbook(
+    data: bytes, *, user, end_missing: bool = False, expected_digest: str | None = None
+) -> Preview:
+    """Preview again and, if nothing is wrong, apply everything in one transaction.
+
+    With `expected_digest` (from the preview the coordinator confirmed) the import refuses
+    to apply anything else than what was shown.
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -111,6 +130,11 @@ def import_workbook(data: bytes, *, user, end_missing: bool = False) -> Preview:
         preview, actors = preview_workbook(data)
         if preview.refused:
             return preview
+        if expected_digest is not None and preview.digest() != expected_digest:
+            raise actor_sheet.ImportConflict(
+                "Od náhledu se síť změnila (někdo mezitím upravil záznamy), takže by import "
+                "provedl něco jiného, než jste viděli. Zkontrolujte nový náhled."
+            )
         if preview.actors is not None:
             actor_sheet.apply_actors(actors, preview.actors, user=user, end_missing=end_missing)
     return preview

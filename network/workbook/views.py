@@ -1,23 +1,114 @@
-"""The coordinator's workbook page: download the templates (import follows in the same place)."""
+"""The coordinator's workbook page: download the templates, upload an edited workbook, preview
+what it would change and confirm it."""
 
 import io
 
-from django.contrib import admin
-from django.http import FileResponse, Http404, HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from ..models import WorkbookUpload
+from .actor_sheet import ImportConflict
 from .export import TEMPLATE_SHEETS, export_workbook, workbook_filename
+from .importer import import_workbook, preview_workbook
+from .limits import MAX_FILE_BYTES
+
+SHOWN = 300
 
 
-def workbook_view(request: HttpRequest) -> TemplateResponse:
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Edited workbook (.xlsx)"))
+    end_missing = forms.BooleanField(
+        label=_("End the active actors that the file no longer lists"),
+        required=False,
+        help_text=_("Without it, actors missing from the file are only listed."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB); at most %(limit)s MB.")
+                % {"size": upload.size // (1024 * 1024), "limit": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def workbook_view(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = WorkbookUpload.objects.create(
+            name=form.cleaned_data["file"].name[:255],
+            content=form.cleaned_data["file"].read(),
+            uploaded_by=request.user,
+            end_missing=form.cleaned_data["end_missing"],
+        )
+        return redirect("admin:workbook_preview", upload.pk)
     context = {
         **admin.site.each_context(request),
         "title": gettext("Workbook of the templates"),
         "sheets": TEMPLATE_SHEETS,
         "filename": workbook_filename(),
+        "form": form,
+        "uploads": WorkbookUpload.objects.select_related("uploaded_by").defer("content")[:10],
     }
     return TemplateResponse(request, "admin/workbook.html", context)
+
+
+def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = get_object_or_404(WorkbookUpload, pk=pk)
+    data = bytes(upload.content)
+    if request.method == "POST" and upload.applied_at is None:
+        try:
+            result = import_workbook(
+                data,
+                user=request.user,
+                end_missing=upload.end_missing,
+                expected_digest=request.POST.get("digest", ""),
+            )
+        except ImportConflict as conflict:
+            messages.error(request, str(conflict))
+        else:
+            if not result.refused:
+                upload.applied_at = timezone.now()
+                upload.summary = summary(result, upload.end_missing)
+                upload.save(update_fields=["applied_at", "summary", "sha256"])
+                messages.success(request, gettext("The workbook was imported: %s") % upload.summary)
+                return redirect("admin:workbook")
+    preview, _ = preview_workbook(data)
+    plan = preview.actors
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Import preview: %s") % upload.name,
+        "upload": upload,
+        "preview": preview,
+        "errors": preview.errors,
+        "warnings": [p for p in preview.problems if p.warning],
+        "plan": plan,
+        "shown": SHOWN,
+        "added": plan.added[:SHOWN] if plan else [],
+        "changed": plan.changed[:SHOWN] if plan else [],
+        "missing": plan.missing[:SHOWN] if plan else [],
+        "digest": preview.digest(),
+    }
+    return TemplateResponse(request, "admin/workbook_preview.html", context)
+
+
+def summary(preview, end_missing: bool) -> str:
+    plan = preview.actors
+    if plan is None:
+        return gettext("no actor sheet")
+    ended = len(plan.missing) if end_missing else 0
+    return gettext("%(added)s actors added, %(changed)s changed, %(ended)s ended") % {
+        "added": len(plan.added),
+        "changed": len(plan.changed),
+        "ended": ended,
+    }
 
 
 def workbook_download(request: HttpRequest) -> FileResponse:
