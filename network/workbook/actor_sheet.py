@@ -72,7 +72,7 @@ class RowPlan:
 
     row: int
     name: str
-    actor_id: int | None
+    record_id: int | None
     state: dict
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     version: int | None = None
@@ -455,14 +455,14 @@ def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: 
 
     from actors.history import record_history
 
-    changed_ids = [row.actor_id for row in plan.changed]
+    changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
     locked = dict(
         Actor.objects.select_for_update()
         .filter(pk__in=changed_ids + ended_ids)
         .values_list("pk", "version")
     )
-    moved = [row.name for row in plan.changed if locked.get(row.actor_id) != row.version]
+    moved = [row.name for row in plan.changed if locked.get(row.record_id) != row.version]
     if moved or len(locked) != len(changed_ids) + len(ended_ids):
         raise ImportConflict(
             "Během náhledu se v síti změnili aktéři "
@@ -478,12 +478,12 @@ def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: 
         new_actors.append(actor)
     Actor.objects.bulk_create(new_actors)
     for row, actor in zip(plan.added, new_actors, strict=True):
-        row.actor_id = actor.pk
+        row.record_id = actor.pk
     changed_actors = []
     fields = {"version"}
     current = Actor.objects.in_bulk(changed_ids)
     for row in plan.changed:
-        actor = current[row.actor_id]
+        actor = current[row.record_id]
         fields.update(
             _set_scalars(actor, {h: row.state[h] for h, _, _ in row.changes if h in row.state})
         )
@@ -551,11 +551,11 @@ def _write_m2m(rows: list[RowPlan]) -> None:
         relation = Actor._meta.get_field(name)
         through = relation.remote_field.through
         target = relation.m2m_reverse_field_name()
-        through.objects.filter(actor_id__in=[row.actor_id for row in affected]).delete()
+        through.objects.filter(actor_id__in=[row.record_id for row in affected]).delete()
         links = []
         for row in affected:
             chosen = row.state[header][1] if header == "Územní působnost" else row.state[header]
-            links += [through(actor_id=row.actor_id, **{f"{target}_id": pk}) for pk in chosen]
+            links += [through(actor_id=row.record_id, **{f"{target}_id": pk}) for pk in chosen]
         through.objects.bulk_create(links)
 
 
@@ -565,9 +565,9 @@ def _write_contacts(rows: list[RowPlan], user) -> None:
     ]
     if not affected:
         return
-    ContactPerson.objects.filter(actor_id__in=[r.actor_id for r in affected]).delete()
+    ContactPerson.objects.filter(actor_id__in=[r.record_id for r in affected]).delete()
     ContactPerson.objects.bulk_create(
-        ContactPerson(actor_id=r.actor_id, name=name, role=role, phone=phone, email=email, order=i)
+        ContactPerson(actor_id=r.record_id, name=name, role=role, phone=phone, email=email, order=i)
         for r in affected
         for i, (name, role, phone, email) in enumerate(r.state["Kontaktní osoby"])
     )
@@ -583,16 +583,16 @@ def _write_notes(rows: list[RowPlan], user) -> None:
             continue
         existing = defaultdict(dict)
         for note in Note.objects.filter(
-            actor_id__in=[r.actor_id for r in affected], visibility=visibility
+            actor_id__in=[r.record_id for r in affected], visibility=visibility
         ):
             existing[note.actor_id].setdefault(note.text.strip(), note.pk)
         stale, new = [], []
         for row in affected:
-            kept = existing.get(row.actor_id, {})
+            kept = existing.get(row.record_id, {})
             wanted = set(row.state[header])
             stale += [pk for text, pk in kept.items() if text not in wanted]
             new += [
-                Note(actor_id=row.actor_id, text=text, visibility=visibility, author=user)
+                Note(actor_id=row.record_id, text=text, visibility=visibility, author=user)
                 for text in row.state[header]
                 if text not in kept
             ]
@@ -607,7 +607,7 @@ def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan]) -> None:
         if not affected:
             continue
         CharacteristicValue.objects.filter(
-            characteristic=characteristic, actor_id__in=[r.actor_id for r in affected]
+            characteristic=characteristic, actor_id__in=[r.record_id for r in affected]
         ).delete()
         created, options = [], []
         for row in affected:
@@ -624,7 +624,7 @@ def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan]) -> None:
             elif characteristic.kind == kind.TEXT:
                 fields["text"] = value
             created.append(
-                CharacteristicValue(actor_id=row.actor_id, characteristic=characteristic, **fields)
+                CharacteristicValue(actor_id=row.record_id, characteristic=characteristic, **fields)
             )
             options.append(value if characteristic.kind == kind.MULTICHOICE else ())
         CharacteristicValue.objects.bulk_create(created)

@@ -9,32 +9,35 @@ from actors.resources import SHEET as ACTORS
 from actors.resources import NeedActivityResource
 from needs.resources import SHEET as NEEDS
 from platforms.resources import SHEET as PLATFORMS
-from platforms.resources import PlatformResource
 
-from . import actor_sheet
+from . import actor_sheet, platform_sheet
 from .limits import WorkbookRefused
 from .reader import Problem, SheetSpec, read_workbook
 
-
-def not_yet_specs() -> list[SheetSpec]:
-    """Sheets whose import is not written yet: read, named in the preview and left alone."""
-    return [
-        SheetSpec(NEEDS, ["Oblast potřeb", "Potřeba"], NeedActivityResource().get_export_headers()),
-        SheetSpec(
-            PLATFORMS,
-            ["Název platformy", "Typ platformy"],
-            PlatformResource().get_export_headers(),
-        ),
-    ]
-
-
 LOCK_ID = 5_316_001  # one import at a time (PostgreSQL advisory lock)
+
+
+def needs_spec() -> SheetSpec:
+    """The needs sheet: read and named in the preview; its import is not written yet."""
+    return SheetSpec(
+        NEEDS, ["Oblast potřeb", "Potřeba"], NeedActivityResource().get_export_headers()
+    )
+
+
+@dataclass
+class Section:
+    """What the import does to one template sheet's records."""
+
+    title: str
+    plan: object
+    change_url: str
 
 
 @dataclass
 class Preview:
     problems: list[Problem] = field(default_factory=list)
     actors: actor_sheet.ActorPlan | None = None
+    platforms: platform_sheet.PlatformPlan | None = None
     sheets: list[str] = field(default_factory=list)
     has_macros: bool = False
 
@@ -46,30 +49,41 @@ class Preview:
     def refused(self) -> bool:
         return bool(self.errors)
 
+    @property
+    def sections(self) -> list[Section]:
+        found = []
+        if self.actors is not None:
+            found.append(Section(ACTORS, self.actors, "admin:actors_actor_change"))
+        if self.platforms is not None:
+            found.append(Section(PLATFORMS, self.platforms, "admin:platforms_platform_change"))
+        return found
+
     def digest(self) -> str:
         """A fingerprint of what the import would do, to confirm exactly what was previewed."""
-        plan = self.actors
         parts = [[(p.sheet, p.row, p.column, p.message) for p in self.problems]]
-        if plan is not None:
+        for section in self.sections:
+            plan = section.plan
             parts += [
                 [(r.row, r.changes) for r in plan.added],
-                [(r.actor_id, r.version, r.changes) for r in plan.changed],
+                [(r.record_id, r.version, r.changes) for r in plan.changed],
                 plan.missing,
             ]
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @property
     def change_count(self) -> int:
-        if self.actors is None:
-            return 0
-        return len(self.actors.added) + len(self.actors.changed)
+        return sum(len(s.plan.added) + len(s.plan.changed) for s in self.sections)
+
+    @property
+    def missing_count(self) -> int:
+        return sum(len(s.plan.missing) for s in self.sections)
 
 
 def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     """Read, check and compare the file with the network; nothing is written."""
     actors = actor_sheet.ActorSheet(include_private=True)
     extra = list(actors.characteristics)
-    specs = [actor_sheet.spec(extra), *not_yet_specs()]
+    specs = [actor_sheet.spec(extra), platform_sheet.spec(), needs_spec()]
     preview = Preview()
     try:
         sheets, problems, preview.has_macros = read_workbook(data, specs, extra)
@@ -84,6 +98,7 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
                 warning=True,
             )
         )
+    by_title = {sheet.title: sheet for sheet in sheets}
     for data_sheet in sheets:
         preview.sheets.append(data_sheet.title)
         for header in data_sheet.unknown_headers:
@@ -94,24 +109,32 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
                     warning=True,
                 )
             )
-        if data_sheet.title == ACTORS:
-            if not data_sheet.rows:
-                preview.problems.append(
-                    Problem(
-                        "List nemá žádné datové řádky; nic se nemění ani neukončuje.",
-                        sheet=data_sheet.name,
-                    )
-                )
-                continue
-            preview.actors = actor_sheet.plan_actors(actors, data_sheet, preview.problems)
-        else:
+        if not data_sheet.rows:
             preview.problems.append(
                 Problem(
-                    "Import tohoto listu zatím není hotový; list se přeskočí.",
+                    "List nemá žádné datové řádky; nic se na něm nemění ani neukončuje.",
                     sheet=data_sheet.name,
                     warning=True,
                 )
             )
+    if sheets and not any(sheet.rows for sheet in sheets):
+        preview.problems.append(Problem("Soubor neobsahuje žádná data, jen záhlaví."))
+    # Actors first: the platforms may name actors the same file adds.
+    if by_title.get(ACTORS) and by_title[ACTORS].rows:
+        preview.actors = actor_sheet.plan_actors(actors, by_title[ACTORS], preview.problems)
+    if by_title.get(PLATFORMS) and by_title[PLATFORMS].rows:
+        platforms = platform_sheet.PlatformSheet(preview.actors)
+        preview.platforms = platform_sheet.plan_platforms(
+            platforms, by_title[PLATFORMS], preview.problems
+        )
+    if NEEDS in by_title:
+        preview.problems.append(
+            Problem(
+                "Import tohoto listu zatím není hotový; list se přeskočí.",
+                sheet=by_title[NEEDS].name,
+                warning=True,
+            )
+        )
     return preview, actors
 
 
@@ -137,4 +160,8 @@ def import_workbook(
             )
         if preview.actors is not None:
             actor_sheet.apply_actors(actors, preview.actors, user=user, end_missing=end_missing)
+        if preview.platforms is not None:
+            platform_sheet.apply_platforms(
+                preview.platforms, preview.actors, user=user, end_missing=end_missing
+            )
     return preview

@@ -81,7 +81,7 @@ def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("The workbook was imported: %s") % upload.summary)
                 return redirect("admin:workbook")
     preview, _ = preview_workbook(data)
-    plan = preview.actors
+    sections = preview.sections
     context = {
         **admin.site.each_context(request),
         "title": gettext("Import preview: %s") % upload.name,
@@ -89,26 +89,31 @@ def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "preview": preview,
         "errors": preview.errors,
         "warnings": [p for p in preview.problems if p.warning],
-        "plan": plan,
-        "shown": SHOWN,
-        "added": plan.added[:SHOWN] if plan else [],
-        "changed": plan.changed[:SHOWN] if plan else [],
-        "missing": plan.missing[:SHOWN] if plan else [],
+        "sections": sections,
+        "shown": f":{SHOWN}",
+        "shown_count": SHOWN,
+        "cut": any(
+            len(rows) > SHOWN
+            for s in sections
+            for rows in (s.plan.added, s.plan.changed, s.plan.missing)
+        ),
         "digest": preview.digest(),
     }
     return TemplateResponse(request, "admin/workbook_preview.html", context)
 
 
 def summary(preview, end_missing: bool) -> str:
-    plan = preview.actors
-    if plan is None:
-        return gettext("no actor sheet")
-    ended = len(plan.missing) if end_missing else 0
-    return gettext("%(added)s actors added, %(changed)s changed, %(ended)s ended") % {
-        "added": len(plan.added),
-        "changed": len(plan.changed),
-        "ended": ended,
-    }
+    parts = [
+        gettext("%(sheet)s: %(added)s added, %(changed)s changed, %(ended)s ended")
+        % {
+            "sheet": section.title,
+            "added": len(section.plan.added),
+            "changed": len(section.plan.changed),
+            "ended": len(section.plan.missing) if end_missing else 0,
+        }
+        for section in preview.sections
+    ]
+    return "; ".join(parts) or gettext("no sheet to import")
 
 
 def workbook_download(request: HttpRequest) -> FileResponse:

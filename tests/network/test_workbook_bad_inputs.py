@@ -469,7 +469,7 @@ CASES = {
     "16a 16384 header columns": Case(wide_header, True, "přes 200 sloupců"),
     "16b 60000 cell formats": Case(many_styles, False),
     "17 200000 rows": Case(too_many_rows, True, "víc než 100000 datových řádků"),
-    "18 header only": Case(header_only, True, "žádné datové řádky"),
+    "18 header only": Case(header_only, True, "Soubor neobsahuje žádná data"),
     "19a missing required column": Case(missing_required_column, True, "Primární oblast potřeb"),
     "19b unknown column": Case(unknown_column, False, "Neznámý sloupec „Barva“ se neimportuje"),
     "19c duplicate column": Case(duplicate_column, True, "je v záhlaví dvakrát"),

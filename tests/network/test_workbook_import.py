@@ -114,7 +114,7 @@ def test_rows_match_by_id_then_ico_and_name_then_name():
 
     preview, _ = preview_workbook(saved(book))
 
-    names = {row.actor_id: row.changes for row in preview.actors.changed}
+    names = {row.record_id: row.changes for row in preview.actors.changed}
     assert names == {
         by_id.pk: [("Název aktéra", "Staré jméno", "Nové jméno")],
         by_ico.pk: [("Telefon", "", "123 456 789")],
@@ -231,3 +231,62 @@ def test_need_area_names_without_diacritics_resolve():
     preview, _ = preview_workbook(saved(book))
     [(_column, _, new)] = changes(preview)["Poradna"]
     assert new == NeedArea.objects.get(code="MATERIALNI_ZAJISTENI").name
+
+
+@pytest.mark.django_db
+def test_platform_sheet_edits_and_new_platform_with_a_new_actor(coordinator):
+    from platforms.models import Platform, PlatformMembership
+    from tests.factories import PlatformFactory, PlatformMembershipFactory, TopicFactory
+
+    ospod, school, police = (ActorFactory(name=n) for n in ("OSPOD", "ZŠ Lipová", "Policie ČR"))
+    platform = PlatformFactory(name="Tým pro mládež", regularity="regular", interval="monthly")
+    PlatformMembershipFactory(
+        platform=platform, actor=ospod, role=PlatformMembership.Role.COORDINATOR,
+        representative="Mgr. Eva Malá",
+    )  # fmt: skip
+    PlatformMembershipFactory(platform=platform, actor=school, representative="ředitel")
+    TopicFactory(name="Záškoláctví")
+    book = exported_book()
+    sheet = book["Mezioborové platformy"]
+    cols = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(2, cols["Frekvence setkávání"]).value = "nepravidelně; podle potřeby"
+    sheet.cell(2, cols["Složení účastníků"]).value = "zs lipova; Policie ČR (přizvaný host)"
+    sheet.cell(2, cols["Témata"]).value = "Záškoláctví"
+    sheet.cell(3, cols["Název platformy"]).value = "Případové konference Jiskra"
+    sheet.cell(3, cols["Typ platformy"]).value = platform.platform_type.name
+    sheet.cell(3, cols["Koordinátor"]).value = "Spolek Jiskra; osoba: Jana Nová"
+    actors = book[ACTORS]
+    row = actors.max_row + 1
+    actors.cell(row, columns(actors)["Název aktéra"]).value = "Spolek Jiskra"
+    actors.cell(row, columns(actors)["Primární oblast potřeb"]).value = "VZTAHY"
+    data = saved(book)
+
+    preview, _ = preview_workbook(data)
+    assert preview.errors == []
+    [changed] = preview.platforms.changed
+    assert {column for column, _, _ in changed.changes} == {
+        "Frekvence setkávání", "Složení účastníků", "Témata",
+    }  # fmt: skip
+    assert [row.name for row in preview.platforms.added] == ["Případové konference Jiskra"]
+
+    import_workbook(data, user=coordinator)
+
+    platform.refresh_from_db()
+    assert (platform.regularity, platform.interval) == ("irregular", "")
+    assert platform.frequency_note == "podle potřeby"
+    members = {
+        m.actor.name: (m.role, m.representative)
+        for m in platform.memberships.select_related("actor")
+    }
+    assert members == {
+        "OSPOD": ("coordinator", "Mgr. Eva Malá"),
+        "ZŠ Lipová": ("member", "ředitel"),
+        "Policie ČR": ("guest", ""),
+    }
+    new = Platform.objects.get(name="Případové konference Jiskra")
+    assert new.coordinator_person == "Jana Nová"
+    assert [m.actor.name for m in new.memberships.all()] == ["Spolek Jiskra"]
+    assert new.memberships.get().role == "coordinator"
+    assert platform.version == 2
+    assert preview_workbook(data)[0].change_count == 0
+    assert police.memberships.count() == 1

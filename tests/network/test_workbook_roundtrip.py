@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from actors.models import Actor
+from platforms.models import Platform
 from network.workbook.importer import import_workbook, preview_workbook
 from tests.network.workbook_files import ACTORS, database_checksum, exported_book, saved, set_cell
 
@@ -30,6 +31,8 @@ def test_demo_network_round_trip_changes_nothing(demo, coordinator):
     assert (len(preview.actors.added), len(preview.actors.changed)) == (0, 0)
     assert preview.actors.unchanged == Actor.objects.active().count()
     assert preview.actors.missing == []
+    assert (len(preview.platforms.added), len(preview.platforms.changed)) == (0, 0)
+    assert preview.platforms.unchanged == Platform.objects.count()
     assert applied.change_count == 0
     assert database_checksum() == before
 

@@ -29,7 +29,7 @@ def test_upload_preview_and_confirm(coordinator_client, coordinator):
     assert response.url == reverse("admin:workbook_preview", args=[record.pk])
     preview = coordinator_client.get(response.url)
     page = preview.content.decode()
-    assert "1 aktér bude změněn" in page
+    assert "Změněné: 1" in page
     assert "Telefon" in page and "111" in page and "222" in page
     assert "Zmizelá služba" in page and "budou ukončeni" in page
     assert Actor.objects.get(name="Poradna").phone == "111"
@@ -42,7 +42,7 @@ def test_upload_preview_and_confirm(coordinator_client, coordinator):
     record.refresh_from_db()
     assert record.applied_at is not None
     assert record.uploaded_by == coordinator
-    assert record.summary == "aktéři: přidáno 0, změněno 1, ukončeno 1"
+    assert record.summary.startswith("Aktéři sítě: přidáno 0, změněno 1, ukončeno 1")
     assert "Import these changes" not in coordinator_client.get(response.url).content.decode()
 
 

@@ -48,10 +48,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {preview.change_count} change(s).")
 
     def _print(self, preview, end_missing):
-        plan = preview.actors
-        if plan is not None:
+        for section in preview.sections:
+            plan = section.plan
             self.stdout.write(
-                f"Aktéři sítě: {len(plan.added)} new, {len(plan.changed)} changed, "
+                f"{section.title}: {len(plan.added)} new, {len(plan.changed)} changed, "
                 f"{plan.unchanged} unchanged, {len(plan.missing)} missing from the file"
                 + (" (ended)" if end_missing and plan.missing else "")
             )

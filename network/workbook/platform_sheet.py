@@ -1,0 +1,388 @@
+"""Import of the `Mezioborové platformy` sheet: match rows to platforms, compare, write.
+
+Works like the actor sheet (`actor_sheet`): rows match by ID, else by name; cells are compared
+with what the export writes before anything is parsed. Coordinators and members name actors,
+including actors the same file adds; memberships keep their representative and dates when
+only their role changes.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import translation
+
+from actors.models import Actor, Topic
+from needs.models import NeedArea
+from needs.resources import labels
+from platforms.models import ParticipantGroup, Platform, PlatformMembership, PlatformType
+from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource
+
+from . import values
+from .actor_sheet import ActorPlan, ImportConflict, RowPlan, as_read, same_cell
+from .reader import Problem, SheetData, SheetSpec, header_key
+
+REQUIRED = ["Název platformy", "Typ platformy"]
+TEXTS = {
+    "Název platformy": "name",
+    "Cíle": "goals",
+    "Zhodnocení efektivity": "effectiveness",
+    "Výstupy ze setkání": "outputs",
+    "Poznámka": "note",
+}
+M2M = {
+    "Další účastníci": ("other_participants", ParticipantGroup, "Další účastníky"),
+    "Témata": ("topics", Topic, "Téma"),
+    "Oblasti potřeb": ("need_areas", NeedArea, "Oblast potřeb"),
+}
+ROLE_SUFFIXES = (PlatformMembership.Role.GUEST, PlatformMembership.Role.OCCASIONAL)
+
+
+def spec() -> SheetSpec:
+    return SheetSpec(SHEET, REQUIRED, PlatformResource().get_export_headers())
+
+
+@dataclass
+class PlatformPlan:
+    added: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[tuple[int, str]] = field(default_factory=list)
+
+
+class PlatformSheet:
+    def __init__(self, actors: ActorPlan | None):
+        with translation.override("cs"):
+            self.resource = PlatformResource()
+            self.headers = self.resource.get_export_headers()
+            self.types = values.Names(
+                PlatformType.objects.values_list("pk", "name"), "Typ platformy"
+            )
+            self.names = {
+                header: values.Names(model.objects.values_list("pk", "name"), what)
+                for header, (_, model, what) in M2M.items()
+            }
+            self.statuses = values.Names(labels(Platform.Status).items(), "Stav")
+            self.regularities = labels(Platform.Regularity)
+            self.intervals = labels(Platform.Interval)
+            self.roles = labels(PlatformMembership.Role)
+        # Actors by name: the network's active ones and those the same file adds.
+        self.actors = values.Names(Actor.objects.active().values_list("pk", "name"), "Aktéra")
+        for row in actors.added if actors else []:
+            self.actors.add(("new", header_key(row.name)), row.name)
+
+    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
+        state = {}
+        for header in headers:
+            try:
+                state[header] = self._parse(header, cells.get(header))
+            except values.ValueProblem as problem:
+                problems.append(Problem(str(problem), column=header, **where))
+        return state
+
+    def _parse(self, header: str, value):
+        if header in TEXTS:
+            return values.text(value).strip()
+        if header in M2M:
+            return self.names[header].many(value)
+        if header == "Typ platformy":
+            if value is None:
+                raise values.ValueProblem("Typ platformy je povinný.")
+            return self.types.get(values.text(value))
+        if header == "Stav":
+            return self.statuses.get(values.text(value)) if value else Platform.Status.ACTIVE
+        if header == "Frekvence setkávání":
+            return self._frequency(value)
+        if header == "Koordinátor":
+            people, actors = [], set()
+            for item in values.split_list(value):
+                if header_key(item).startswith(header_key(PERSON_PREFIX)):
+                    people.append(item.split(":", 1)[1].strip())
+                else:
+                    actors.add(self.actors.get(item))
+            return (frozenset(actors), "; ".join(people))
+        if header == "Složení účastníků":
+            return frozenset(self._member(item) for item in values.split_list(value))
+        return None  # ID: matching only
+
+    def _frequency(self, value):
+        regularity = interval = ""
+        rest = []
+        by_label = {header_key(v): k for k, v in self.regularities.items()}
+        by_interval = {header_key(v): k for k, v in self.intervals.items()}
+        for item in values.split_list(value):
+            key = header_key(item)
+            if key in by_label and not regularity:
+                regularity = by_label[key]
+            elif key in by_interval and not interval:
+                interval = by_interval[key]
+            else:
+                rest.append(item)
+        return (regularity, interval, "; ".join(rest))
+
+    def _member(self, item: str):
+        for role in ROLE_SUFFIXES:
+            suffix = f" ({self.roles[role]})"
+            if item.endswith(suffix):
+                return (self.actors.get(item[: -len(suffix)]), role)
+        return (self.actors.get(item), PlatformMembership.Role.MEMBER)
+
+    def show(self, header: str, value) -> str:
+        if value is None or value == "":
+            return ""
+        if header in M2M:
+            return self.names[header].show(value)
+        if header == "Typ platformy":
+            return self.types.show(value)
+        if header == "Stav":
+            return self.statuses.show(value)
+        if header == "Frekvence setkávání":
+            regularity, interval, note = value
+            parts = [self.regularities.get(regularity, ""), self.intervals.get(interval, ""), note]
+            return "; ".join(p for p in parts if p)
+        if header == "Koordinátor":
+            actors, person = value
+            names = sorted(self.actors.show(frozenset(actors)).split("; ")) if actors else []
+            return "; ".join([*names, *([PERSON_PREFIX + person] if person else [])])
+        if header == "Složení účastníků":
+            shown = [
+                self.actors.names.get(pk, str(pk))
+                + (f" ({self.roles[role]})" if role in ROLE_SUFFIXES else "")
+                for pk, role in value
+            ]
+            return "; ".join(sorted(shown))
+        return values.text(value)
+
+    def current_cells(self) -> dict[int, tuple[dict, int]]:
+        versions = dict(Platform.objects.values_list("pk", "version"))
+        found = {}
+        for row in self.resource.sheet_rows(Platform.objects.all()):
+            cells = {
+                h: as_read(v) for h, v in zip(self.headers, row, strict=True) if v not in ("", None)
+            }
+            found[row[0]] = (cells, versions[row[0]])
+        return found
+
+
+def plan_platforms(sheet: PlatformSheet, data: SheetData, problems: list[Problem]) -> PlatformPlan:
+    current = sheet.current_cells()
+    present = [h for h in sheet.headers if header_key(h) in data.headers]
+    key_of = {header_key(h): h for h in present}
+    compared = [h for h in present if h != "ID"]
+    by_name = {header_key(name): pk for pk, name in Platform.objects.values_list("pk", "name")}
+    plan, seen, new_rows = PlatformPlan(), {}, {}
+    for number, cells_by_key in data.rows:
+        cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
+        where = {"sheet": data.name, "row": number}
+        name = values.text(cells.get("Název platformy")).strip()
+        if not name:
+            problems.append(
+                Problem("Název platformy je povinný.", column="Název platformy", **where)
+            )
+            continue
+        try:
+            platform_id = values.record_id(cells.get("ID"))
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), column="ID", **where))
+            continue
+        if platform_id is not None and platform_id not in current:
+            problems.append(
+                Problem(
+                    f"Platforma s ID {platform_id} v síti není; u nové platformy nechte ID "
+                    "prázdné.",
+                    column="ID",
+                    **where,
+                )
+            )
+            continue
+        platform_id = platform_id or by_name.get(header_key(name))
+        if platform_id is None:
+            if header_key(name) in new_rows:
+                problems.append(
+                    Problem(
+                        f"Nová platforma „{name}“ je v souboru dvakrát: řádky "
+                        f"{new_rows[header_key(name)]} a {number}.",
+                        **where,
+                    )
+                )
+                continue
+            new_rows[header_key(name)] = number
+            state = sheet.parse(cells, problems, where, compared)
+            changes = [(h, "", shown) for h, v in state.items() if (shown := sheet.show(h, v))]
+            plan.added.append(RowPlan(number, name, None, state, changes))
+            continue
+        if platform_id in seen:
+            problems.append(
+                Problem(
+                    f"Tatáž platforma „{name}“ je v souboru dvakrát: řádky {seen[platform_id]} "
+                    f"a {number}.",
+                    **where,
+                )
+            )
+            continue
+        seen[platform_id] = number
+        old_cells, version = current[platform_id]
+        differing = [h for h in compared if not same_cell(cells.get(h), old_cells.get(h))]
+        if not differing:
+            plan.unchanged += 1
+            continue
+        state = sheet.parse(cells, problems, where, differing)
+        old = sheet.parse(old_cells, [], where, differing)
+        changes = [
+            (h, sheet.show(h, old.get(h)), sheet.show(h, v))
+            for h, v in state.items()
+            if v != old.get(h)
+        ]
+        if changes:
+            plan.changed.append(RowPlan(number, name, platform_id, state, changes, version))
+        else:
+            plan.unchanged += 1
+    names = dict(Platform.objects.filter(status=Platform.Status.ACTIVE).values_list("pk", "name"))
+    plan.missing = [(pk, names[pk]) for pk in names if pk not in seen]
+    return plan
+
+
+def _resolve(actor, new_ids: dict) -> int:
+    return new_ids[actor] if isinstance(actor, tuple) else actor
+
+
+def apply_platforms(plan: PlatformPlan, actors: ActorPlan | None, *, user, end_missing: bool):
+    """Write the plan after the actors (new actors have their ids by then)."""
+    from actors.history import record_history
+
+    new_ids = {("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])}
+    changed_ids = [row.record_id for row in plan.changed]
+    ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
+    locked = dict(
+        Platform.objects.select_for_update()
+        .filter(pk__in=changed_ids + ended_ids)
+        .values_list("pk", "version")
+    )
+    moved = [row.name for row in plan.changed if locked.get(row.record_id) != row.version]
+    if moved:
+        raise ImportConflict(
+            "Během náhledu se v síti změnily platformy "
+            + ", ".join(f"„{name}“" for name in moved[:5])
+            + ". Nahrajte soubor znovu a zkontrolujte nový náhled."
+        )
+    created = []
+    for row in plan.added:
+        platform = Platform(status=Platform.Status.ACTIVE)
+        _set_scalars(platform, row.state)
+        created.append(platform)
+    Platform.objects.bulk_create(created)
+    for row, platform in zip(plan.added, created, strict=True):
+        row.record_id = platform.pk
+    current = Platform.objects.in_bulk(changed_ids)
+    changed, fields = [], {"version"}
+    for row in plan.changed:
+        platform = current[row.record_id]
+        fields.update(_set_scalars(platform, row.state))
+        platform.version += 1
+        changed.append(platform)
+    if changed:
+        Platform.objects.bulk_update(changed, sorted(fields), batch_size=500)
+    rows = [*plan.added, *plan.changed]
+    for header, (name, _, _) in M2M.items():
+        affected = [r for r in rows if header in r.state]
+        if not affected:
+            continue
+        relation = Platform._meta.get_field(name)
+        through = relation.remote_field.through
+        target = relation.m2m_reverse_field_name()
+        through.objects.filter(platform_id__in=[r.record_id for r in affected]).delete()
+        through.objects.bulk_create(
+            through(platform_id=r.record_id, **{f"{target}_id": pk})
+            for r in affected
+            for pk in r.state[header]
+        )
+    _write_memberships(rows, new_ids)
+    record_history(created, user=user, reason="Import sešitu", history_type="+")
+    record_history(changed, user=user, reason="Import sešitu")
+    if ended_ids:
+        Platform.objects.filter(pk__in=ended_ids).update(
+            status=Platform.Status.ENDED,
+            until_year=datetime.date.today().year,
+            version=models.F("version") + 1,
+        )
+        record_history(
+            list(Platform.objects.filter(pk__in=ended_ids)),
+            user=user,
+            reason="Import sešitu: chybí v souboru",
+        )
+
+
+def _set_scalars(platform: Platform, state: dict) -> list[str]:
+    changed = []
+    for header, attname in TEXTS.items():
+        if header in state:
+            setattr(platform, attname, state[header])
+            changed.append(attname)
+    if "Typ platformy" in state:
+        platform.platform_type_id = state["Typ platformy"]
+        changed.append("platform_type")
+    if "Frekvence setkávání" in state:
+        platform.regularity, platform.interval, platform.frequency_note = state[
+            "Frekvence setkávání"
+        ]
+        changed += ["regularity", "interval", "frequency_note"]
+    if "Koordinátor" in state:
+        platform.coordinator_person = state["Koordinátor"][1]
+        changed.append("coordinator_person")
+    if "Stav" in state:
+        platform.status = state["Stav"]
+        if platform.status == Platform.Status.ACTIVE:
+            platform.until_year = None
+        changed += ["status", "until_year"]
+    return changed
+
+
+def _write_memberships(rows: list[RowPlan], new_ids: dict) -> None:
+    """Memberships from `Koordinátor` and `Složení účastníků`; kept ones keep their details."""
+    affected = [r for r in rows if {"Koordinátor", "Složení účastníků"} & set(r.state)]
+    if not affected:
+        return
+    existing = defaultdict(dict)
+    for membership in PlatformMembership.objects.filter(
+        platform_id__in=[r.record_id for r in affected]
+    ):
+        existing[membership.platform_id][membership.actor_id] = membership
+    stale, updated, created = [], [], []
+    for row in affected:
+        have = existing.get(row.record_id, {})
+        wanted = {
+            _resolve(actor, new_ids): role
+            for actor, role in row.state.get("Složení účastníků", frozenset())
+        }
+        if "Složení účastníků" not in row.state:  # only the coordinators changed
+            wanted = {
+                pk: m.role
+                for pk, m in have.items()
+                if m.role != PlatformMembership.Role.COORDINATOR
+            }
+        if "Koordinátor" in row.state:
+            for actor in row.state["Koordinátor"][0]:
+                wanted[_resolve(actor, new_ids)] = PlatformMembership.Role.COORDINATOR
+        else:
+            wanted.update(
+                {
+                    pk: m.role
+                    for pk, m in have.items()
+                    if m.role == PlatformMembership.Role.COORDINATOR
+                }
+            )
+        for actor_id, membership in have.items():
+            if actor_id not in wanted:
+                stale.append(membership.pk)
+            elif membership.role != wanted[actor_id]:
+                membership.role = wanted[actor_id]
+                updated.append(membership)
+        created += [
+            PlatformMembership(platform_id=row.record_id, actor_id=actor_id, role=role)
+            for actor_id, role in wanted.items()
+            if actor_id not in have
+        ]
+    PlatformMembership.objects.filter(pk__in=stale).delete()
+    PlatformMembership.objects.bulk_update(updated, ["role"])
+    PlatformMembership.objects.bulk_create(created)
