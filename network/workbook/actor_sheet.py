@@ -76,6 +76,8 @@ class RowPlan:
     state: dict
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     version: int | None = None
+    # The admin page of the record, where a sheet holds records of two kinds.
+    url_name: str = ""
 
 
 class ActorSheet:

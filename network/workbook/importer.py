@@ -10,7 +10,7 @@ from actors.resources import NeedActivityResource
 from needs.resources import SHEET as NEEDS
 from platforms.resources import SHEET as PLATFORMS
 
-from . import actor_sheet, platform_sheet
+from . import actor_sheet, need_sheet, platform_sheet
 from .limits import WorkbookRefused
 from .reader import Problem, SheetSpec, read_workbook
 
@@ -31,6 +31,8 @@ class Section:
     title: str
     plan: object
     change_url: str
+    # Activities missing from the file are listed, never deleted (they have no lifecycle).
+    ends_missing: bool = True
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Preview:
     problems: list[Problem] = field(default_factory=list)
     actors: actor_sheet.ActorPlan | None = None
     platforms: platform_sheet.PlatformPlan | None = None
+    needs: need_sheet.NeedPlan | None = None
     sheets: list[str] = field(default_factory=list)
     has_macros: bool = False
 
@@ -56,6 +59,8 @@ class Preview:
             found.append(Section(ACTORS, self.actors, "admin:actors_actor_change"))
         if self.platforms is not None:
             found.append(Section(PLATFORMS, self.platforms, "admin:platforms_platform_change"))
+        if self.needs is not None:
+            found.append(Section(NEEDS, self.needs, need_sheet.ACTIVITY_URL, ends_missing=False))
         return found
 
     def digest(self) -> str:
@@ -76,7 +81,7 @@ class Preview:
 
     @property
     def missing_count(self) -> int:
-        return sum(len(s.plan.missing) for s in self.sections)
+        return sum(len(s.plan.missing) for s in self.sections if s.ends_missing)
 
 
 def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
@@ -127,14 +132,9 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
         preview.platforms = platform_sheet.plan_platforms(
             platforms, by_title[PLATFORMS], preview.problems
         )
-    if NEEDS in by_title:
-        preview.problems.append(
-            Problem(
-                "Import tohoto listu zatím není hotový; list se přeskočí.",
-                sheet=by_title[NEEDS].name,
-                warning=True,
-            )
-        )
+    if by_title.get(NEEDS) and by_title[NEEDS].rows:
+        needs = need_sheet.NeedSheet(preview.actors)
+        preview.needs = need_sheet.plan_needs(needs, by_title[NEEDS], preview.problems)
     return preview, actors
 
 
@@ -164,4 +164,6 @@ def import_workbook(
             platform_sheet.apply_platforms(
                 preview.platforms, preview.actors, user=user, end_missing=end_missing
             )
+        if preview.needs is not None:
+            need_sheet.apply_needs(preview.needs, preview.actors, user=user)
     return preview

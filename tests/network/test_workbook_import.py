@@ -290,3 +290,80 @@ def test_platform_sheet_edits_and_new_platform_with_a_new_actor(coordinator):
     assert platform.version == 2
     assert preview_workbook(data)[0].change_count == 0
     assert police.memberships.count() == 1
+
+
+@pytest.mark.django_db
+def test_needs_sheet_edits_merged_cells_new_need_and_practice(coordinator):
+    from needs.models import Activity, Need
+    from tests.factories import ActivityFactory, FulfilmentSignFactory, NeedFactory
+
+    area = NeedArea.objects.get(code="UCENI")
+    need = NeedFactory(area=area, name="Školní docházka")
+    FulfilmentSignFactory(need=need, text="Chodí do školy")
+    tutoring = ActivityFactory(need=need, name="Doučování")
+    ActorTypeFactory(name="NZDM")
+    book = exported_book()
+    sheet = book["Potřeby a činnosti"]
+    cols = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(2, cols["Naplňování potřeby"]).value = "Chodí do školy\nMá pomůcky"
+    sheet.cell(2, cols["Kdo může činnost uskutečnit"]).value = "NZDM"
+    sheet.cell(2, cols["Praxe v lokalitě"]).value = "Jiskra doučuje v úterý"
+    sheet.cell(2, cols["Zapojení aktéři"]).value = "Spolek Jiskra"
+    # A second activity of the same need, area and need cells merged as people do.
+    sheet.cell(3, cols["Činnost"]).value = "Mentoring"
+    sheet.cell(3, cols["Zaměření činnosti"]).value = "intervence"
+    sheet.merge_cells(
+        start_row=2, start_column=cols["Potřeba"], end_row=3, end_column=cols["Potřeba"]
+    )
+    sheet.cell(4, cols["Oblast potřeb"]).value = "uceni"
+    sheet.cell(4, cols["Potřeba"]).value = "Podpora nadání"
+    actors = book[ACTORS]
+    row = actors.max_row + 1
+    actors.cell(row, columns(actors)["Název aktéra"]).value = "Spolek Jiskra"
+    actors.cell(row, columns(actors)["Primární oblast potřeb"]).value = "VZTAHY"
+    data = saved(book)
+
+    preview, _ = preview_workbook(data)
+    assert preview.errors == []
+    assert sorted(r.name for r in preview.needs.added) == [
+        "Podpora nadání", "Školní docházka › Mentoring",
+    ]  # fmt: skip
+    assert sorted(r.name for r in preview.needs.changed) == [
+        "Školní docházka", "Školní docházka › Doučování",
+    ]  # fmt: skip
+
+    import_workbook(data, user=coordinator)
+
+    assert list(need.signs.values_list("text", flat=True)) == ["Chodí do školy", "Má pomůcky"]
+    assert list(tutoring.actor_types.values_list("name", flat=True)) == ["NZDM"]
+    tutoring.refresh_from_db()
+    assert tutoring.practice.description == "Jiskra doučuje v úterý"
+    assert [a.name for a in tutoring.practice.actors.all()] == ["Spolek Jiskra"]
+    assert Activity.objects.get(name="Mentoring").focus == "intervention"
+    assert Need.objects.get(name="Podpora nadání").activities.count() == 0
+    assert preview_workbook(data)[0].change_count == 0
+
+
+@pytest.mark.django_db
+def test_needs_sheet_problems():
+    from tests.factories import NeedFactory
+
+    NeedFactory(area=NeedArea.objects.get(code="UCENI"), name="Školní docházka")
+    book = exported_book()
+    sheet = book["Potřeby a činnosti"]
+    cols = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(2, cols["Činnost"]).value = "Doučování"
+    sheet.cell(3, cols["Činnost"]).value = "doucovani"
+    sheet.cell(3, cols["Naplňování potřeby"]).value = "Jiný text"
+    sheet.cell(2, cols["Naplňování potřeby"]).value = "Text"
+    sheet.cell(4, cols["Oblast potřeb"]).value = "SPORT"
+    sheet.cell(4, cols["Potřeba"]).value = "Pohyb"
+    before = database_checksum()
+
+    preview = import_workbook(saved(book), user=None)
+
+    messages = " | ".join(p.located() for p in preview.errors)
+    assert "řádek 3: Činnost „doucovani“ je u potřeby dvakrát: řádky 2 a 3." in messages
+    assert "sloupec „Naplňování potřeby“: Potřeba „Školní docházka“ má jiný obsah" in messages
+    assert "řádek 4, sloupec „Oblast potřeb“: Oblast potřeb „SPORT“ neznám." in messages
+    assert database_checksum() == before

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from actors.models import Actor
-from platforms.models import Platform
 from network.workbook.importer import import_workbook, preview_workbook
+from platforms.models import Platform
 from tests.network.workbook_files import ACTORS, database_checksum, exported_book, saved, set_cell
 
 

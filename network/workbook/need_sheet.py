@@ -1,0 +1,325 @@
+"""Import of the `Potřeby a činnosti` sheet: needs with their signs and risks, activities with
+who can do them and the local practice.
+
+A row is an activity of a need (or a need alone, with an empty `Činnost`). An empty or merged
+`Oblast potřeb` / `Potřeba` cell means "same as above". Needs match by area and name,
+activities by need and name. The sheet is small (dozens to hundreds of rows), so both sides
+are compared whole.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import translation
+
+from actors.models import Actor, ActorType, LocalPractice
+from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
+from needs.resources import SHEET, labels
+
+from . import values
+from .actor_sheet import ActorPlan, RowPlan
+from .reader import Problem, SheetData, SheetSpec, header_key
+
+AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby", "Rizika nenaplnění"
+ACTIVITY, FOCUS = "Činnost", "Zaměření činnosti"
+TYPES, PRACTICE, INVOLVED = "Kdo může činnost uskutečnit", "Praxe v lokalitě", "Zapojení aktéři"
+COLUMNS = (AREA, NEED, SIGNS, RISKS, ACTIVITY, FOCUS, TYPES, PRACTICE, INVOLVED)
+
+
+def spec(headers: list[str]) -> SheetSpec:
+    return SheetSpec(SHEET, [AREA, NEED], headers)
+
+
+NEED_URL, ACTIVITY_URL = "admin:needs_need_change", "admin:needs_activity_change"
+
+
+@dataclass
+class NeedPlan:
+    added: list[RowPlan] = field(default_factory=list)
+    changed: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[tuple[int, str]] = field(default_factory=list)
+    need_ids: dict = field(default_factory=dict)
+
+
+class NeedSheet:
+    def __init__(self, actors: ActorPlan | None):
+        with translation.override("cs"):
+            self.areas = values.Names(NeedArea.objects.values_list("pk", "name"), "Oblast potřeb")
+            self.focuses = values.Names(labels(Focus).items(), "Zaměření činnosti")
+        self.types = values.Names(ActorType.objects.values_list("pk", "name"), "Typ aktéra")
+        self.actors = values.Names(Actor.objects.active().values_list("pk", "name"), "Aktéra")
+        for row in actors.added if actors else []:
+            self.actors.add(("new", header_key(row.name)), row.name)
+
+    def show(self, header: str, value) -> str:
+        if header in (SIGNS, RISKS):
+            return "\n".join(value)
+        if header == FOCUS:
+            return self.focuses.show(value)
+        if header == TYPES:
+            return self.types.show(value)
+        if header == INVOLVED:
+            return self.actors.show(value)
+        return values.text(value)
+
+
+def _current():
+    """Needs by (area, name key) and activities by (need id, name key), with their states."""
+    needs = {}
+    signs, risks = defaultdict(list), defaultdict(list)
+    for need_id, text in FulfilmentSign.objects.order_by("need", "order", "id").values_list(
+        "need_id", "text"
+    ):
+        signs[need_id].append(text.strip())
+    for need_id, text in Risk.objects.order_by("need", "order", "id").values_list(
+        "need_id", "text"
+    ):
+        risks[need_id].append(text.strip())
+    for pk, area_id, name in Need.objects.values_list("pk", "area_id", "name"):
+        needs[(area_id, header_key(name))] = (
+            pk,
+            name,
+            {SIGNS: tuple(signs[pk]), RISKS: tuple(risks[pk])},
+        )
+    types, involved = defaultdict(set), defaultdict(set)
+    for activity_id, type_id in ActorType.activities.through.objects.values_list(
+        "activity_id", "actortype_id"
+    ):
+        types[activity_id].add(type_id)
+    practice = dict(LocalPractice.objects.values_list("activity_id", "description"))
+    for activity_id, actor_id in LocalPractice.actors.through.objects.values_list(
+        "localpractice__activity_id", "actor_id"
+    ):
+        involved[activity_id].add(actor_id)
+    activities = {}
+    for pk, need_id, name, focus in Activity.objects.values_list("pk", "need_id", "name", "focus"):
+        activities[(need_id, header_key(name))] = (
+            pk,
+            name,
+            {
+                FOCUS: focus,
+                TYPES: frozenset(types[pk]),
+                PRACTICE: (practice.get(pk) or "").strip(),
+                INVOLVED: frozenset(involved[pk]),
+            },
+        )
+    return needs, activities
+
+
+def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> NeedPlan:
+    present = {header_key(h) for h in data.headers}
+    has = {h: header_key(h) in present for h in (SIGNS, RISKS, FOCUS, TYPES, PRACTICE, INVOLVED)}
+    needs, activities = _current()
+    plan = NeedPlan()
+    area = need_name = None
+    seen_needs: dict[tuple, dict] = {}
+    seen_activities: dict[tuple, int] = {}
+    for number, cells_by_key in data.rows:
+        cells = {h: cells_by_key.get(header_key(h)) for h in COLUMNS}
+        where = {"sheet": data.name, "row": number}
+        try:
+            if cells[AREA] is not None:
+                area = sheet.areas.get(values.text(cells[AREA]))
+                need_name = None
+            if cells[NEED] is not None:
+                need_name = values.text(cells[NEED]).strip()
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), column=AREA, **where))
+            continue
+        if area is None or not need_name:
+            problems.append(
+                Problem("Chybí oblast potřeb nebo potřeba (ani v řádcích nad).", **where)
+            )
+            continue
+        need_key = (area, header_key(need_name))
+        need = seen_needs.get(need_key)
+        if need is None:
+            need = seen_needs[need_key] = {
+                "row": number,
+                "name": need_name,
+                SIGNS: None,
+                RISKS: None,
+            }
+        for header in (SIGNS, RISKS):
+            if has[header] and cells[header] is not None:
+                lines = tuple(
+                    line.strip() for line in values.text(cells[header]).split("\n") if line.strip()
+                )
+                if need[header] is not None and need[header] != lines:
+                    problems.append(
+                        Problem(
+                            f"Potřeba „{need_name}“ má jiný obsah než na řádku {need['row']}; "
+                            "vyplňte ho jen jednou.",
+                            column=header,
+                            **where,
+                        )
+                    )
+                need[header] = lines
+        name = values.text(cells[ACTIVITY]).strip()
+        if not name:
+            continue
+        activity_key = (need_key, header_key(name))
+        if activity_key in seen_activities:
+            problems.append(
+                Problem(
+                    f"Činnost „{name}“ je u potřeby dvakrát: řádky "
+                    f"{seen_activities[activity_key]} a {number}.",
+                    **where,
+                )
+            )
+            continue
+        seen_activities[activity_key] = number
+        state = {}
+        try:
+            if has[FOCUS]:
+                state[FOCUS] = (
+                    sheet.focuses.get(values.text(cells[FOCUS]))
+                    if cells[FOCUS]
+                    else Focus.PREVENTION
+                )
+            if has[TYPES]:
+                state[TYPES] = sheet.types.many(cells[TYPES])
+            if has[PRACTICE]:
+                state[PRACTICE] = values.text(cells[PRACTICE]).strip()
+            if has[INVOLVED]:
+                state[INVOLVED] = sheet.actors.many(cells[INVOLVED])
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), **where))
+            continue
+        label = f"{need_name} › {name}"
+        existing_need = needs.get(need_key)
+        existing = activities.get((existing_need[0], header_key(name))) if existing_need else None
+        if existing is None:
+            changes = [(h, "", shown) for h, v in state.items() if (shown := sheet.show(h, v))]
+            state.update(kind="activity", need=need_key, name=name)
+            plan.added.append(RowPlan(number, label, None, state, changes, url_name=ACTIVITY_URL))
+            continue
+        pk, _, old = existing
+        changes = [
+            (h, sheet.show(h, old[h]), sheet.show(h, v)) for h, v in state.items() if v != old[h]
+        ]
+        if changes:
+            state["kind"] = "activity"
+            plan.changed.append(RowPlan(number, label, pk, state, changes, 0, ACTIVITY_URL))
+        else:
+            plan.unchanged += 1
+    # Needs: new ones, and changed signs or risks.
+    for need_key, need in seen_needs.items():
+        existing = needs.get(need_key)
+        state = {h: need[h] for h in (SIGNS, RISKS) if need[h] is not None}
+        if existing is None:
+            changes = [(NEED, "", need["name"])] + [
+                (h, "", sheet.show(h, v)) for h, v in state.items() if v
+            ]
+            state.update(kind="need", need=need_key, name=need["name"])
+            plan.added.append(
+                RowPlan(need["row"], need["name"], None, state, changes, None, NEED_URL)
+            )
+            continue
+        changes = [
+            (h, sheet.show(h, existing[2][h]), sheet.show(h, v))
+            for h, v in state.items()
+            if v != existing[2][h]
+        ]
+        if changes:
+            state.update(kind="need", need=need_key)
+            plan.changed.append(
+                RowPlan(need["row"], need["name"], existing[0], state, changes, 0, NEED_URL)
+            )
+    plan.need_ids = {key: pk for key, (pk, _, _) in needs.items()}
+    listed_activities = {(needs[k[0]][0], k[1]) for k in seen_activities if k[0] in needs}
+    plan.missing = [
+        (pk, name) for key, (pk, name, _) in activities.items() if key not in listed_activities
+    ]
+    return plan
+
+
+def apply_needs(plan: NeedPlan, actors: ActorPlan | None, *, user) -> None:
+    """Write the plan after the actors (the practice may name actors the file adds)."""
+    from actors.history import record_history
+
+    new_actor_ids = {
+        ("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])
+    }
+    need_ids = dict(plan.need_ids)
+    rows = [*plan.added, *plan.changed]
+    new_needs = [r for r in plan.added if r.state["kind"] == "need"]
+    orders = defaultdict(int)
+    for area_id, order in Need.objects.values_list("area_id", "order"):
+        orders[area_id] = max(orders[area_id], order)
+    created_needs = []
+    for row in new_needs:
+        area_id = row.state["need"][0]
+        orders[area_id] += 1
+        created_needs.append(Need(area_id=area_id, name=row.state["name"], order=orders[area_id]))
+    Need.objects.bulk_create(created_needs)
+    for row, need in zip(new_needs, created_needs, strict=True):
+        row.record_id = need_ids[row.state["need"]] = need.pk
+    for model, header in ((FulfilmentSign, SIGNS), (Risk, RISKS)):
+        affected = [r for r in rows if r.state["kind"] == "need" and header in r.state]
+        model.objects.filter(need_id__in=[need_ids[r.state["need"]] for r in affected]).delete()
+        model.objects.bulk_create(
+            model(need_id=need_ids[r.state["need"]], text=text, order=index)
+            for r in affected
+            for index, text in enumerate(r.state[header])
+        )
+    new_activities = [r for r in plan.added if r.state["kind"] == "activity"]
+    created = [
+        Activity(
+            need_id=need_ids[r.state["need"]],
+            name=r.state["name"],
+            focus=r.state.get(FOCUS, Focus.PREVENTION),
+            order=index,
+        )
+        for index, r in enumerate(new_activities)
+    ]
+    Activity.objects.bulk_create(created)
+    for row, activity in zip(new_activities, created, strict=True):
+        row.record_id = activity.pk
+    changed = [r for r in plan.changed if r.state["kind"] == "activity"]
+    current = Activity.objects.in_bulk([r.record_id for r in changed])
+    for row in changed:
+        if FOCUS in row.state:
+            current[row.record_id].focus = row.state[FOCUS]
+    Activity.objects.bulk_update(current.values(), ["focus"])
+    activity_rows = [*new_activities, *changed]
+    typed = [r for r in activity_rows if TYPES in r.state]
+    through = ActorType.activities.through
+    through.objects.filter(activity_id__in=[r.record_id for r in typed]).delete()
+    through.objects.bulk_create(
+        through(activity_id=r.record_id, actortype_id=pk) for r in typed for pk in r.state[TYPES]
+    )
+    _write_practice(
+        [r for r in activity_rows if {PRACTICE, INVOLVED} & set(r.state)], new_actor_ids
+    )
+    record_history(created_needs, user=user, reason="Import sešitu", history_type="+")
+    record_history(created, user=user, reason="Import sešitu", history_type="+")
+    record_history(list(current.values()), user=user, reason="Import sešitu")
+
+
+def _write_practice(rows: list[RowPlan], new_actor_ids: dict) -> None:
+    if not rows:
+        return
+    existing = {p.activity_id: p for p in LocalPractice.objects.filter(
+        activity_id__in=[r.record_id for r in rows])}  # fmt: skip
+    missing = [LocalPractice(activity_id=r.record_id) for r in rows if r.record_id not in existing]
+    LocalPractice.objects.bulk_create(missing)
+    existing.update({p.activity_id: p for p in missing})
+    for row in rows:
+        if PRACTICE in row.state:
+            existing[row.record_id].description = row.state[PRACTICE]
+    LocalPractice.objects.bulk_update(existing.values(), ["description"])
+    involved = [r for r in rows if INVOLVED in r.state]
+    through = LocalPractice.actors.through
+    through.objects.filter(
+        localpractice_id__in=[existing[r.record_id].pk for r in involved]
+    ).delete()
+    through.objects.bulk_create(
+        through(
+            localpractice_id=existing[r.record_id].pk,
+            actor_id=new_actor_ids[a] if isinstance(a, tuple) else a,
+        )
+        for r in involved
+        for a in r.state[INVOLVED]
+    )
