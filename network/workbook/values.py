@@ -15,6 +15,8 @@ class ValueProblem(ValueError):
 _LIST_SPLIT = re.compile(r"[;\n]")
 YES = {"ano", "a", "x", "1", "true", "yes", "y", "pravda", "✓", "✔"}
 NO = {"ne", "n", "0", "false", "no", "nepravda", "-", "✗"}
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # the 1900 date system, leap-year bug included
+SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: plausible dates, not other numbers
 _CZECH_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
 
 
@@ -52,6 +54,9 @@ def date(value) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, (int, float)) and SERIALS[0] <= value <= SERIALS[1]:
+        # A date cell that lost its date format reads as Excel's day number.
+        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
     raw = text(value).strip()
     match = _CZECH_DATE.match(raw)
     try:

@@ -386,6 +386,10 @@ def dates_1900_and_text():
     return book_with(edit)
 
 
+def date_serial_without_format():
+    return book_with(edit_actor("Škola Lipová", "Aktualizováno", 46054))
+
+
 def dates_1904():
     def edit(book):
         book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
@@ -485,6 +489,7 @@ CASES = {
     "26 IČO and ID as numbers": Case(ico_and_id_as_numbers, False),
     "27a dates 1900 and text": Case(dates_1900_and_text, False),
     "27b dates 1904": Case(dates_1904, False),
+    "27d date serial without format": Case(date_serial_without_format, False),
     "27c invalid date": Case(invalid_date, True, "není platné datum"),
     "28 decimal comma, tick": Case(decimal_comma_and_ticks, False),
     "29 formulas and errors": Case(formula_cells, False),
@@ -552,6 +557,10 @@ def test_accepted_cases_import_what_people_meant(network):
     assert Organisation.objects.get().name == "Magdaléna, o.p.s."
 
     import_workbook(dates_1904(), user=None)
+    school.refresh_from_db()
+    assert school.verified_on == datetime.date(2026, 2, 1)
+
+    import_workbook(date_serial_without_format(), user=None)
     school.refresh_from_db()
     assert school.verified_on == datetime.date(2026, 2, 1)
 

@@ -1,0 +1,172 @@
+"""Time the workbook export and import at 10,000 and 50,000 synthetic actors (issue targets).
+
+For each size: generate the network, then
+- export: our workbook export beside a raw xlsxwriter dump of the same cells;
+- import: the exported actor sheet without IDs into the network without its actors (every row
+  a new actor, the heaviest case), preview + apply; beside django-import-export's default
+  ModelResource path on the same rows, and beside the floor (parse only + bulk insert).
+Each line prints seconds, ratios, queries and the process's peak memory so far (the high-water
+mark of the resident set, which includes the Rust parser's memory). It changes the current database: run it
+on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
+"""
+
+import io
+import resource
+import time
+
+import python_calamine
+import tablib
+import xlsxwriter
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from actors.models import Actor, Organisation
+from network.workbook.export import export_workbook, template_sheets
+from network.workbook.importer import import_workbook
+from platforms.resources import NetworkActorResource
+
+ACTORS = "Aktéři sítě"
+
+
+class Measured:
+    def __init__(self, label: str):
+        self.label = label
+
+    def __enter__(self):
+        self.queries = 0
+        self.wrapper = connection.execute_wrapper(self._count)
+        self.wrapper.__enter__()
+        self.started = time.perf_counter()
+        return self
+
+    def _count(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self.wrapper.__exit__(*exc)
+        self.rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def line(self, base: "Measured | None" = None, note: str = "") -> str:
+        ratio = f" ({self.seconds / base.seconds:5.2f}x {base.label})" if base else ""
+        return (
+            f"    {self.label:34} {self.seconds:7.2f} s{ratio}, {self.queries:6} queries, "
+            f"process peak RSS so far {self.rss:5.0f} MB{note}"
+        )
+
+
+class Command(BaseCommand):
+    help = "Benchmark the workbook export and import (changes the current database)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+        parser.add_argument(
+            "--default-path-up-to",
+            type=int,
+            default=10_000,
+            help="run django-import-export's default path only up to this size (it is slow)",
+        )
+
+    def handle(self, *args, sizes, default_path_up_to, **options):
+        for size in sizes:
+            self.stdout.write(f"{size} synthetic actors ({connection.vendor}):")
+            call_command("generate_network", size, "--clear", stdout=io.StringIO())
+            self.export(size)
+            self.import_(size, default_path_up_to)
+
+    def export(self, size: int) -> None:
+        with Measured("raw xlsxwriter dump") as raw:
+            sheets, _ = template_sheets(True, None)
+            rows = {sheet.name: (sheet.headers, list(sheet.rows)) for sheet in sheets}
+            stream = io.BytesIO()
+            book = xlsxwriter.Workbook(stream, {"constant_memory": True})
+            for name, (headers, sheet_rows) in rows.items():
+                worksheet = book.add_worksheet(name)
+                worksheet.write_row(0, 0, headers)
+                for index, row in enumerate(sheet_rows, start=1):
+                    worksheet.write_row(index, 0, row)
+            book.close()
+        # The dump above also fetched its cells; time the writing alone for the comparison.
+        with Measured("raw dump, writing only") as raw_write:
+            stream = io.BytesIO()
+            book = xlsxwriter.Workbook(stream, {"constant_memory": True})
+            for name, (headers, sheet_rows) in rows.items():
+                worksheet = book.add_worksheet(name)
+                worksheet.write_row(0, 0, headers)
+                for index, row in enumerate(sheet_rows, start=1):
+                    worksheet.write_row(index, 0, row)
+            book.close()
+        del rows
+        with Measured("our export (whole workbook)") as ours:
+            stream = io.BytesIO()
+            export_workbook(stream)
+        self.data = stream.getvalue()
+        self.stdout.write("  export")
+        self.stdout.write(raw_write.line())
+        self.stdout.write(raw.line())
+        self.stdout.write(ours.line(raw, f", {len(self.data) // 1024} KB"))
+
+    def _new_actor_file(self) -> tuple[bytes, tablib.Dataset]:
+        """The exported actor sheet without IDs (and without platform participation)."""
+        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        rows = sheet.get_sheet_by_name(ACTORS).to_python()
+        headers = rows[0]
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"constant_memory": True, "strings_to_formulas": False})
+        worksheet = book.add_worksheet(ACTORS)
+        worksheet.write_row(0, 0, headers)
+        id_column = headers.index("ID")
+        dataset = tablib.Dataset(headers=headers)
+        for index, row in enumerate(rows[1:], start=1):
+            row = list(row)
+            row[id_column] = ""
+            worksheet.write_row(index, 0, row)
+            dataset.append(row)
+        book.close()
+        return stream.getvalue(), dataset
+
+    def import_(self, size: int, default_path_up_to: int) -> None:
+        data, dataset = self._new_actor_file()
+        self.stdout.write(f"  import ({len(dataset)} new actors, {len(data) // 1024} KB file)")
+        self._clear_actors()
+        with transaction.atomic():
+            with Measured("floor: parse + bulk insert") as floor:
+                book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+                rows = book.get_sheet_by_name(ACTORS).to_python()
+                name = rows[0].index("Název aktéra")
+                Actor.objects.bulk_create(
+                    (Actor(name=row[name], primary_need_area_id=1) for row in rows[1:]),
+                    batch_size=2000,
+                )
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            with Measured("ours: preview + apply") as ours:
+                preview = import_workbook(data, user=None)
+            added = len(preview.actors.added) if preview.actors else 0
+            problems = len(preview.errors)
+            transaction.set_rollback(True)
+        self.stdout.write(floor.line())
+        self.stdout.write(ours.line(floor, f", {added} added, {problems} problems"))
+        if size > default_path_up_to:
+            self.stdout.write("    django-import-export default path: skipped at this size")
+            return
+        with transaction.atomic():
+            with Measured("django-import-export default path") as default:
+                result = NetworkActorResource().import_data(
+                    dataset, dry_run=False, raise_errors=False, use_transactions=False
+                )
+            errors = len(result.invalid_rows) + sum(len(r.errors) for r in result.rows)
+            transaction.set_rollback(True)
+        self.stdout.write(
+            default.line(ours, f", {errors} rows with errors")
+            + f"  -> ours is {default.seconds / ours.seconds:.1f}x faster"
+        )
+
+    def _clear_actors(self) -> None:
+        from platforms.models import PlatformMembership
+
+        PlatformMembership.objects.all().delete()
+        Actor.objects.all().delete()
+        Organisation.objects.all().delete()
