@@ -6,8 +6,8 @@ For each size: generate the network, then
   a new actor, the heaviest case), preview + apply; beside django-import-export's default
   ModelResource path on the same rows, and beside the floor (parse only + bulk insert).
 Each line prints seconds, ratios, queries and the process's peak memory so far (the high-water
-mark of the resident set, which includes the Rust parser's memory). It changes the current database: run it
-on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
+mark of the resident set, which includes the Rust parser's memory). It changes the current
+database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
 """
 
 import io
