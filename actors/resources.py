@@ -5,6 +5,8 @@ import path). `sheet_rows` is the resource's bulk path: a query per relation ins
 per row, which the workbook export and import use.
 """
 
+import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -13,7 +15,16 @@ from django.utils import translation
 from import_export import fields, widgets
 
 from needs.models import Focus, NeedArea
-from needs.resources import ActivityResource, SheetResource, labels, lines, listed, yes_no
+from needs.resources import (
+    ActivityResource,
+    ChoiceLabelWidget,
+    SheetResource,
+    YesNoWidget,
+    labels,
+    lines,
+    listed,
+    yes_no,
+)
 
 from .models import (
     Actor,
@@ -57,6 +68,18 @@ def scope_text(scope: str, served: list[str], scopes: dict[str, str]) -> str:
     return label
 
 
+class CapacityField(fields.Field):
+    """`omezená kapacita (2. 3. 2026)`: the capacity and the date it was stated, one cell."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        cell = row.get(self.column_name)
+        instance.capacity = self.widget.clean(cell)
+        stated = re.search(r"\((\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\)", str(cell or ""))
+        instance.capacity_date = (
+            datetime.date(int(stated[3]), int(stated[2]), int(stated[1])) if stated else None
+        )
+
+
 def _m2m(vocabulary_model, name: str, column: str) -> fields.Field:
     return fields.Field(
         attribute=name,
@@ -80,7 +103,9 @@ class ActorResource(SheetResource):
     ico = fields.Field(attribute="organisation__ico", column_name="IČO", readonly=True)
     actor_type = _fk(ActorType, "actor_type", "Typ aktéra")
     social_service_kinds = _m2m(SocialServiceKind, "social_service_kinds", "Druh služby")
-    founder = fields.Field(attribute="founder", column_name="Zřizovatel")
+    founder = fields.Field(
+        attribute="founder", column_name="Zřizovatel", widget=ChoiceLabelWidget(Founder)
+    )
     resorts = _m2m(Resort, "resorts", "Resort")
     target_groups = _m2m(TargetGroup, "target_groups", "Cílové skupiny")
     age_from = fields.Field(
@@ -90,9 +115,13 @@ class ActorResource(SheetResource):
     life_situations = _m2m(LifeSituation, "life_situations", "Životní situace")
     address = fields.Field(attribute="address", column_name="Adresa")
     municipality = _fk(Municipality, "municipality", "Obec")
-    territorial_scope = fields.Field(attribute="territorial_scope", column_name="Územní působnost")
+    territorial_scope = fields.Field(
+        attribute="territorial_scope",
+        column_name="Územní působnost",
+        widget=ChoiceLabelWidget(Actor.TerritorialScope),
+    )
     service_forms = _m2m(ServiceForm, "service_forms", "Forma poskytování")
-    online = fields.Field(attribute="online", column_name="On-line", widget=widgets.BooleanWidget())
+    online = fields.Field(attribute="online", column_name="On-line", widget=YesNoWidget())
     opening_hours = fields.Field(attribute="opening_hours", column_name="Provozní doba")
     web = fields.Field(attribute="web", column_name="Web")
     phone = fields.Field(attribute="phone", column_name="Telefon")
@@ -104,9 +133,9 @@ class ActorResource(SheetResource):
         widget=widgets.ForeignKeyWidget(NeedArea, "name"),
     )
     secondary_need_areas = _m2m(NeedArea, "secondary_need_areas", "Další oblasti potřeb")
-    focus = fields.Field(attribute="focus", column_name="Zaměření")
+    focus = fields.Field(attribute="focus", column_name="Zaměření", widget=ChoiceLabelWidget(Focus))
     crisis_network = fields.Field(
-        attribute="crisis_network", column_name="Krizová síť", widget=widgets.BooleanWidget()
+        attribute="crisis_network", column_name="Krizová síť", widget=YesNoWidget()
     )
     platforms = fields.Field(column_name="Účast v platformách", readonly=True)
     needs_from_others = fields.Field(
@@ -114,7 +143,11 @@ class ActorResource(SheetResource):
     )
     note = fields.Field(column_name="Poznámka", readonly=True)
     private_note = fields.Field(column_name="Soukromá poznámka", readonly=True)
-    capacity = fields.Field(attribute="capacity", column_name="Naplněnost kapacity")
+    capacity = CapacityField(
+        attribute="capacity",
+        column_name="Naplněnost kapacity",
+        widget=ChoiceLabelWidget(Actor.Capacity),
+    )
     verified_on = fields.Field(
         attribute="verified_on", column_name="Aktualizováno", widget=widgets.DateWidget()
     )

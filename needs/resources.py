@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from import_export import fields, resources, widgets
 
-from .models import Activity, FulfilmentSign, Need, NeedArea, Risk
+from .models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
 
 SHEET = "Potřeby a činnosti"
 LIST_SEPARATOR = "; "
@@ -38,6 +38,42 @@ def listed(names: list[str] | None) -> str:
 def lines(texts: list[str] | None) -> str:
     """Texts in one cell, one per line."""
     return "\n".join(texts) if texts else ""
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice as the sheet writes it: its Czech label (`prevence`), stored as its value.
+
+    For django-import-export's own path; the workbook import parses cells itself. Text after
+    the label (`: municipalities`, ` (date)`) is left for other columns of the model.
+    """
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        text = str(value).split(":")[0].split(" (")[0].strip().casefold()
+        with translation.override("cs"):
+            for key, label in labels(self.choices).items():
+                if text == label.casefold():
+                    return key
+        raise ValueError(f"„{value}“ není v číselníku.")
+
+    def render(self, value, obj=None, **kwargs):
+        with translation.override("cs"):
+            return labels(self.choices).get(value, "")
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """`ano`/`ne` as the sheet writes them."""
+
+    TRUE_VALUES = [*widgets.BooleanWidget.TRUE_VALUES, "ano", "a", "x"]
+    FALSE_VALUES = [*widgets.BooleanWidget.FALSE_VALUES, "ne", "n"]
+
+    def render(self, value, obj=None, **kwargs):
+        return yes_no(bool(value))
 
 
 class SheetResource(resources.ModelResource):
@@ -77,7 +113,9 @@ class ActivityResource(SheetResource):
     signs = fields.Field(column_name="Naplňování potřeby", readonly=True)
     risks = fields.Field(column_name="Rizika nenaplnění", readonly=True)
     name = fields.Field(attribute="name", column_name="Činnost")
-    focus = fields.Field(attribute="focus", column_name="Zaměření činnosti")
+    focus = fields.Field(
+        attribute="focus", column_name="Zaměření činnosti", widget=ChoiceLabelWidget(Focus)
+    )
 
     class Meta:
         model = Activity

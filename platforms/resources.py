@@ -10,7 +10,7 @@ from import_export import fields, widgets
 
 from actors.resources import ActorResource
 from actors.text import CzechOrder
-from needs.resources import SheetResource, labels, listed
+from needs.resources import ChoiceLabelWidget, SheetResource, labels, listed
 
 from .models import Platform, PlatformMembership, PlatformType
 
@@ -60,7 +60,9 @@ class PlatformResource(SheetResource):
     goals = fields.Field(attribute="goals", column_name="Cíle")
     effectiveness = fields.Field(attribute="effectiveness", column_name="Zhodnocení efektivity")
     outputs = fields.Field(attribute="outputs", column_name="Výstupy ze setkání")
-    status = fields.Field(attribute="status", column_name="Stav")
+    status = fields.Field(
+        attribute="status", column_name="Stav", widget=ChoiceLabelWidget(Platform.Status)
+    )
     note = fields.Field(attribute="note", column_name="Poznámka")
 
     class Meta:

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from actors.models import Actor, Organisation
+from actors.models import Actor
 from network.workbook.export import export_workbook, template_sheets
 from network.workbook.importer import import_workbook
 from platforms.resources import NetworkActorResource
@@ -166,6 +166,6 @@ class Command(BaseCommand):
     def _clear_actors(self) -> None:
         from platforms.models import PlatformMembership
 
+        # Organisations stay: both import paths find them by IČO or name.
         PlatformMembership.objects.all().delete()
         Actor.objects.all().delete()
-        Organisation.objects.all().delete()
