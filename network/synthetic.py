@@ -344,7 +344,7 @@ def generate_network(*, actors: int, seed: int = 2026, today: datetime.date | No
         through = m2m.through
         source, target = m2m.field.m2m_column_name(), m2m.field.m2m_reverse_name()
         pairs = [(actor.pk, obj.pk) for actor in created for obj in choose(actor)]
-        return _insert_pairs(through, source, target, pairs)
+        return insert_pairs(through, source, target, pairs)
 
     links = {
         "resorts": link("resorts", lambda a: _sample(rng, vocab.resorts, 1, 2)),
@@ -423,7 +423,7 @@ def generate_network(*, actors: int, seed: int = 2026, today: datetime.date | No
                 continue
             values.append(value)
     CharacteristicValue.objects.bulk_create(values, batch_size=BATCH)
-    _insert_pairs(
+    insert_pairs(
         CharacteristicValue.options.through,
         "characteristicvalue_id",
         "characteristicoption_id",
@@ -492,7 +492,7 @@ def generate_network(*, actors: int, seed: int = 2026, today: datetime.date | No
     }
 
 
-def _insert_pairs(through, source: str, target: str, pairs: list[tuple[int, int]]) -> int:
+def insert_pairs(through, source: str, target: str, pairs: list[tuple[int, int]]) -> int:
     """Insert rows of an M2M table with executemany: the ORM's per-object cost is the bottleneck
     at hundreds of thousands of rows, and these rows need nothing the ORM adds.
     """

@@ -36,6 +36,7 @@ from needs.models import Focus, NeedArea
 from needs.resources import labels
 from platforms.resources import NetworkActorResource
 
+from ..synthetic import insert_pairs
 from . import values
 from .reader import Problem, SheetData, SheetSpec, header_key
 
@@ -554,11 +555,12 @@ def _write_m2m(rows: list[RowPlan]) -> None:
         through = relation.remote_field.through
         target = relation.m2m_reverse_field_name()
         through.objects.filter(actor_id__in=[row.record_id for row in affected]).delete()
-        links = []
+        pairs = []
         for row in affected:
             chosen = row.state[header][1] if header == "Územní působnost" else row.state[header]
-            links += [through(actor_id=row.record_id, **{f"{target}_id": pk}) for pk in chosen]
-        through.objects.bulk_create(links)
+            pairs += [(row.record_id, pk) for pk in chosen]
+        # Plain pairs with executemany: the ORM's per-object cost dominated large imports.
+        insert_pairs(through, "actor_id", f"{target}_id", pairs)
 
 
 def _write_contacts(rows: list[RowPlan], user) -> None:
