@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 
+from actors.history import record_history
 from actors.models import (
     Actor,
     ActorType,
@@ -41,6 +42,7 @@ from . import values
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název aktéra", "Primární oblast potřeb"]
+REASON = "Import sešitu"
 M2M = {
     "Druh služby": ("social_service_kinds", SocialServiceKind, "druh služby"),
     "Resort": ("resorts", Resort, "Resort"),
@@ -456,8 +458,6 @@ def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: 
     """Write the plan; the caller holds the transaction. Versions are checked under lock."""
     from django.utils import timezone
 
-    from actors.history import record_history
-
     changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
     locked = dict(
@@ -501,9 +501,9 @@ def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: 
     _write_m2m(touched)
     _write_contacts(touched, user)
     _write_notes(touched, user)
-    _write_characteristics(sheet_rows, touched)
-    record_history(new_actors, user=user, reason="Import sešitu", history_type="+")
-    record_history(changed_actors, user=user, reason="Import sešitu")
+    _write_characteristics(sheet_rows, touched, user)
+    record_history(new_actors, user=user, reason=REASON, history_type="+")
+    record_history(changed_actors, user=user, reason=REASON)
     if ended_ids:
         today = timezone.localdate()
         Actor.objects.filter(pk__in=ended_ids).update(
@@ -570,11 +570,12 @@ def _write_contacts(rows: list[RowPlan], user) -> None:
     if not affected:
         return
     ContactPerson.objects.filter(actor_id__in=[r.record_id for r in affected]).delete()
-    ContactPerson.objects.bulk_create(
+    created = ContactPerson.objects.bulk_create(
         ContactPerson(actor_id=r.record_id, name=name, role=role, phone=phone, email=email, order=i)
         for r in affected
         for i, (name, role, phone, email) in enumerate(r.state["Kontaktní osoby"])
     )
+    record_history(created, user=user, reason=REASON, history_type="+")
 
 
 def _write_notes(rows: list[RowPlan], user) -> None:
@@ -601,10 +602,10 @@ def _write_notes(rows: list[RowPlan], user) -> None:
                 if text not in kept
             ]
         Note.objects.filter(pk__in=stale).delete()
-        Note.objects.bulk_create(new)
+        record_history(Note.objects.bulk_create(new), user=user, reason=REASON, history_type="+")
 
 
-def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan]) -> None:
+def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan], user) -> None:
     kind = Characteristic.Kind
     for header, characteristic in sheet_rows.characteristics.items():
         affected = [r for r in rows if header in _changed_headers(r) and header in r.state]
@@ -638,3 +639,4 @@ def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan]) -> None:
             for v, chosen in zip(created, options, strict=True)
             for o in chosen
         )
+        record_history(created, user=user, reason=REASON, history_type="+")

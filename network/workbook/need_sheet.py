@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
+from actors.history import record_history
 from actors.models import Actor, ActorType, LocalPractice
 from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
 from needs.resources import SHEET, labels
 
 from . import values
-from .actor_sheet import ActorPlan, RowPlan
+from .actor_sheet import REASON, ActorPlan, RowPlan
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby", "Rizika nenaplnění"
@@ -237,8 +238,6 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
 
 def apply_needs(plan: NeedPlan, actors: ActorPlan | None, *, user) -> None:
     """Write the plan after the actors (the practice may name actors the file adds)."""
-    from actors.history import record_history
-
     new_actor_ids = {
         ("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])
     }
@@ -259,11 +258,12 @@ def apply_needs(plan: NeedPlan, actors: ActorPlan | None, *, user) -> None:
     for model, header in ((FulfilmentSign, SIGNS), (Risk, RISKS)):
         affected = [r for r in rows if r.state["kind"] == "need" and header in r.state]
         model.objects.filter(need_id__in=[need_ids[r.state["need"]] for r in affected]).delete()
-        model.objects.bulk_create(
+        created_texts = model.objects.bulk_create(
             model(need_id=need_ids[r.state["need"]], text=text, order=index)
             for r in affected
             for index, text in enumerate(r.state[header])
         )
+        record_history(created_texts, user=user, reason=REASON, history_type="+")
     new_activities = [r for r in plan.added if r.state["kind"] == "activity"]
     created = [
         Activity(
@@ -290,15 +290,14 @@ def apply_needs(plan: NeedPlan, actors: ActorPlan | None, *, user) -> None:
     through.objects.bulk_create(
         through(activity_id=r.record_id, actortype_id=pk) for r in typed for pk in r.state[TYPES]
     )
-    _write_practice(
-        [r for r in activity_rows if {PRACTICE, INVOLVED} & set(r.state)], new_actor_ids
-    )
-    record_history(created_needs, user=user, reason="Import sešitu", history_type="+")
-    record_history(created, user=user, reason="Import sešitu", history_type="+")
-    record_history(list(current.values()), user=user, reason="Import sešitu")
+    practised = [r for r in activity_rows if {PRACTICE, INVOLVED} & set(r.state)]
+    _write_practice(practised, new_actor_ids, user)
+    record_history(created_needs, user=user, reason=REASON, history_type="+")
+    record_history(created, user=user, reason=REASON, history_type="+")
+    record_history(list(current.values()), user=user, reason=REASON)
 
 
-def _write_practice(rows: list[RowPlan], new_actor_ids: dict) -> None:
+def _write_practice(rows: list[RowPlan], new_actor_ids: dict, user) -> None:
     if not rows:
         return
     existing = {p.activity_id: p for p in LocalPractice.objects.filter(
@@ -323,3 +322,5 @@ def _write_practice(rows: list[RowPlan], new_actor_ids: dict) -> None:
         for r in involved
         for a in r.state[INVOLVED]
     )
+    # After the links: each record keeps its snapshot of the involved actors.
+    record_history(list(existing.values()), user=user, reason=REASON)

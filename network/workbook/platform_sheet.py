@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import translation
 
+from actors.history import record_history
 from actors.models import Actor, Topic
 from needs.models import NeedArea
 from needs.resources import labels
@@ -20,7 +21,7 @@ from platforms.models import ParticipantGroup, Platform, PlatformMembership, Pla
 from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource
 
 from . import values
-from .actor_sheet import ActorPlan, ImportConflict, RowPlan, as_read, same_cell
+from .actor_sheet import REASON, ActorPlan, ImportConflict, RowPlan, as_read, same_cell
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název platformy", "Typ platformy"]
@@ -249,8 +250,6 @@ def _resolve(actor, new_ids: dict) -> int:
 
 def apply_platforms(plan: PlatformPlan, actors: ActorPlan | None, *, user, end_missing: bool):
     """Write the plan after the actors (new actors have their ids by then)."""
-    from actors.history import record_history
-
     new_ids = {("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])}
     changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
@@ -297,9 +296,9 @@ def apply_platforms(plan: PlatformPlan, actors: ActorPlan | None, *, user, end_m
             for r in affected
             for pk in r.state[header]
         )
-    _write_memberships(rows, new_ids)
-    record_history(created, user=user, reason="Import sešitu", history_type="+")
-    record_history(changed, user=user, reason="Import sešitu")
+    _write_memberships(rows, new_ids, user)
+    record_history(created, user=user, reason=REASON, history_type="+")
+    record_history(changed, user=user, reason=REASON)
     if ended_ids:
         Platform.objects.filter(pk__in=ended_ids).update(
             status=Platform.Status.ENDED,
@@ -338,7 +337,7 @@ def _set_scalars(platform: Platform, state: dict) -> list[str]:
     return changed
 
 
-def _write_memberships(rows: list[RowPlan], new_ids: dict) -> None:
+def _write_memberships(rows: list[RowPlan], new_ids: dict, user) -> None:
     """Memberships from `Koordinátor` and `Složení účastníků`; kept ones keep their details."""
     affected = [r for r in rows if {"Koordinátor", "Složení účastníků"} & set(r.state)]
     if not affected:
@@ -385,4 +384,6 @@ def _write_memberships(rows: list[RowPlan], new_ids: dict) -> None:
         ]
     PlatformMembership.objects.filter(pk__in=stale).delete()
     PlatformMembership.objects.bulk_update(updated, ["role"])
-    PlatformMembership.objects.bulk_create(created)
+    record_history(updated, user=user, reason=REASON)
+    created = PlatformMembership.objects.bulk_create(created)
+    record_history(created, user=user, reason=REASON, history_type="+")

@@ -87,6 +87,11 @@ def test_every_column_round_trips_through_an_edit():
         "němčina",
     ]
     assert actor.version == 2
+    # Bulk writes keep the history of every model: contacts, notes and values too.
+    assert ContactPerson.history.filter(name="Petr Malý", history_type="+").exists()
+    assert ContactPerson.history.filter(name="Jana Nová", history_type="-").exists()
+    assert Note.history.filter(text="nový poznatek", history_type="+").exists()
+    assert actor.characteristic_values.get().history.get().history_type == "+"
     assert preview_workbook(data)[0].change_count == 0
 
 
