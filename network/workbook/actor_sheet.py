@@ -326,6 +326,11 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
         by_name[header_key(name)].append(pk)
         if ico:
             by_ico_name[(ico, header_key(name))] = pk
+    # Names are unique among all actors, ended ones included.
+    ended = {
+        name.lower(): name
+        for name in Actor.objects.exclude(status=Actor.Status.ACTIVE).values_list("name", flat=True)
+    }
     plan, seen, new_rows = ActorPlan(), {}, {}
     for number, cells_by_key in data.rows:
         cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
@@ -367,6 +372,16 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
                     Problem(
                         f"Nový aktér „{name}“ je v souboru dvakrát: řádky {new_rows[key]} "
                         f"a {number}.",
+                        **where,
+                    )
+                )
+                continue
+            if name.lower() in ended:
+                problems.append(
+                    Problem(
+                        f"Aktér „{ended[name.lower()]}“ už v síti je, ale je ukončený; obnovte ho "
+                        "v pracovně, nebo novému aktérovi dejte jiný název.",
+                        column="Název aktéra",
                         **where,
                     )
                 )

@@ -40,8 +40,8 @@ class UploadForm(forms.Form):
 
 
 def workbook_view(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
         upload = WorkbookUpload.objects.create(
             name=form.cleaned_data["file"].name[:255],
             content=form.cleaned_data["file"].read(),

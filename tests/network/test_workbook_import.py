@@ -372,3 +372,22 @@ def test_needs_sheet_problems():
     assert "sloupec „Naplňování potřeby“: Potřeba „Školní docházka“ má jiný obsah" in messages
     assert "řádek 4, sloupec „Oblast potřeb“: Oblast potřeb „SPORT“ neznám." in messages
     assert database_checksum() == before
+
+
+@pytest.mark.django_db
+def test_a_new_row_named_as_an_ended_actor_is_a_problem_not_a_crash():
+    ActorFactory(name="Stará poradna", ended=True)
+    ActorFactory(name="Poradna")
+    book = exported_book()
+    sheet = book[ACTORS]
+    row = sheet.max_row + 1
+    sheet.cell(row, columns(sheet)["Název aktéra"]).value = "STARÁ PORADNA"
+    sheet.cell(row, columns(sheet)["Primární oblast potřeb"]).value = "VZTAHY"
+
+    preview = import_workbook(saved(book), user=None)
+
+    [problem] = preview.errors
+    assert problem.located() == (
+        "Aktéři sítě, řádek 3, sloupec „Název aktéra“: Aktér „Stará poradna“ už v síti je, "
+        "ale je ukončený; obnovte ho v pracovně, nebo novému aktérovi dejte jiný název."
+    )
