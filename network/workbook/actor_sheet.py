@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actors.history import record_history
 from actors.models import (
@@ -146,7 +146,7 @@ class ActorSheet:
         if header == "Zaměření":
             return self.focuses.get(values.text(value)) if value is not None else Focus.PREVENTION
         if header in ("Věk od", "Věk do"):
-            return values.whole_number(value)
+            return values.whole_number(value, high=120)
         if header in ("On-line", "Krizová síť"):
             return values.yes_no(value)
         if header == "Aktualizováno":
@@ -178,7 +178,8 @@ class ActorSheet:
         match = _CAPACITY.match(raw)
         if match:
             return (self.capacities.get(match.group(1)), values.date(match.group(2)))
-        return (self.capacities.get(raw), None)
+        # A capacity is stated on a day; without one written, it is stated today.
+        return (self.capacities.get(raw), timezone.localdate())
 
     def _characteristic(self, characteristic: Characteristic, value):
         kind = Characteristic.Kind
@@ -471,8 +472,6 @@ def _set_scalars(actor: Actor, state: dict) -> list[str]:
 
 def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: bool) -> None:
     """Write the plan; the caller holds the transaction. Versions are checked under lock."""
-    from django.utils import timezone
-
     changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
     locked = dict(

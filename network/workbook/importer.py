@@ -3,7 +3,8 @@
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
 from actors.resources import SHEET as ACTORS
 from actors.resources import NeedActivityResource
@@ -146,6 +147,18 @@ def import_workbook(
     With `expected_digest` (from the preview the coordinator confirmed) the import refuses
     to apply anything else than what was shown.
     """
+    try:
+        return _import(data, user=user, end_missing=end_missing, expected_digest=expected_digest)
+    except (IntegrityError, ValidationError) as error:
+        # A rule of the database the checks above did not foresee: nothing was written.
+        preview = Preview()
+        preview.problems.append(
+            Problem(f"Import se nepodařilo zapsat, nic se nezměnilo. Databáze hlásí: {error}")
+        )
+        return preview
+
+
+def _import(data: bytes, *, user, end_missing: bool, expected_digest: str | None) -> Preview:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

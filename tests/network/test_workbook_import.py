@@ -391,3 +391,22 @@ def test_a_new_row_named_as_an_ended_actor_is_a_problem_not_a_crash():
         "Aktéři sítě, řádek 3, sloupec „Název aktéra“: Aktér „Stará poradna“ už v síti je, "
         "ale je ukončený; obnovte ho v pracovně, nebo novému aktérovi dejte jiný název."
     )
+
+
+@pytest.mark.django_db
+def test_capacity_without_a_date_is_stated_today_and_ages_stop_at_120():
+    ActorFactory(name="Poradna")
+    ActorFactory(name="Škola")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Naplněnost kapacity", "omezená kapacita")
+    set_cell(book[ACTORS], "Škola", "Věk do", 130)
+
+    preview = import_workbook(saved(book), user=None)
+
+    assert [p.located() for p in preview.errors] == [
+        "Aktéři sítě, řádek 3, sloupec „Věk do“: „130“ není celé číslo od 0 do 120."
+    ]
+    set_cell(book[ACTORS], "Škola", "Věk do", 18)
+    import_workbook(saved(book), user=None)
+    poradna = Actor.objects.get(name="Poradna")
+    assert (poradna.capacity, poradna.capacity_date) == ("limited", datetime.date.today())
