@@ -1,9 +1,9 @@
 """Import of the `Aktéři sítě` sheet: match rows to actors, compare, and write the difference.
 
-Both sides go through the same parser: the file's cells, and the cells the export writes for
-the actors in the database. A row whose parsed values equal its actor's is unchanged, so a
-just-exported workbook imports with no change (the round trip), and the preview can show old
-and new as the sheet writes them.
+A matched row is first compared cell by cell with the cells the export writes for its actor;
+only the cells that differ are parsed, on both sides with the same parser, so a just-exported
+workbook imports with no change (the round trip) and the preview shows old and new as the
+sheet writes them.
 """
 
 import re
@@ -64,8 +64,7 @@ CHECKED_ONLY = {"ID", "Účast v platformách"}
 _CAPACITY = re.compile(r"^(.*?)\s*\((.+)\)$")
 
 
-def spec(characteristic_names: list[str]) -> SheetSpec:
-    headers = NetworkActorResource(include_private=True).get_export_headers()
+def spec(headers: list[str]) -> SheetSpec:
     return SheetSpec(SHEET, REQUIRED, headers)
 
 
@@ -301,7 +300,9 @@ SCALARS = {
 
 
 @dataclass
-class ActorPlan:
+class SheetPlan:
+    """What the import does to one template sheet's records."""
+
     added: list[RowPlan] = field(default_factory=list)
     changed: list[RowPlan] = field(default_factory=list)
     unchanged: int = 0
@@ -312,7 +313,7 @@ class ImportConflict(Exception):
     """The database changed between the preview and the confirmation."""
 
 
-def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]) -> ActorPlan:
+def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]) -> SheetPlan:
     """Match every row to an actor (ID, else IČO + name, else name) and compare.
 
     A matched row is compared cell by cell with what the export writes for its actor first;
@@ -322,17 +323,18 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
     present = [h for h in sheet_rows.headers if header_key(h) in data.headers]
     key_of = {header_key(h): h for h in present}
     compared = [h for h in present if h not in CHECKED_ONLY]
-    by_name, by_ico_name = defaultdict(list), {}
-    for pk, name, ico in Actor.objects.active().values_list("pk", "name", "organisation__ico"):
+    by_name, by_ico_name, names, ended = defaultdict(list), {}, {}, {}
+    for pk, name, ico, status in Actor.objects.values_list(
+        "pk", "name", "organisation__ico", "status"
+    ):
+        if status != Actor.Status.ACTIVE:
+            ended[name.lower()] = name  # names are unique among all actors, ended ones too
+            continue
+        names[pk] = name
         by_name[header_key(name)].append(pk)
         if ico:
             by_ico_name[(ico, header_key(name))] = pk
-    # Names are unique among all actors, ended ones included.
-    ended = {
-        name.lower(): name
-        for name in Actor.objects.exclude(status=Actor.Status.ACTIVE).values_list("name", flat=True)
-    }
-    plan, seen, new_rows = ActorPlan(), {}, {}
+    plan, seen, new_rows = SheetPlan(), {}, {}
     for number, cells_by_key in data.rows:
         cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
         where = {"sheet": data.name, "row": number}
@@ -421,7 +423,6 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
             plan.changed.append(RowPlan(number, name, actor_id, state, changes, version))
         else:
             plan.unchanged += 1
-    names = dict(Actor.objects.active().values_list("pk", "name"))
     plan.missing = [(pk, names[pk]) for pk in current if pk not in seen]
     _validate(plan, problems, data.name)
     return plan
@@ -443,7 +444,7 @@ def _same_org(old: dict, new: dict) -> bool:
     return bool(new.get("IČO")) and new.get("IČO") == old.get("IČO")
 
 
-def _validate(plan: ActorPlan, problems: list[Problem], sheet: str) -> None:
+def _validate(plan: SheetPlan, problems: list[Problem], sheet: str) -> None:
     for row in (*plan.added, *plan.changed):
         actor = Actor()
         fields = [SCALARS[h] for h in row.state if h in TEXTS]
@@ -470,7 +471,7 @@ def _set_scalars(actor: Actor, state: dict) -> list[str]:
     return changed
 
 
-def apply_actors(sheet_rows: ActorSheet, plan: ActorPlan, *, user, end_missing: bool) -> None:
+def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: bool) -> None:
     """Write the plan; the caller holds the transaction. Versions are checked under lock."""
     changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
@@ -534,7 +535,7 @@ def _changed_headers(row: RowPlan) -> set[str]:
     return {h for h, _, _ in row.changes} if row.version is not None else set(row.state)
 
 
-def _organisations(plan: ActorPlan) -> dict[int, Organisation | None]:
+def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
     """The organisation of each row that names one (by IČO, else by name), created if new."""
     wanted = {}
     for row in (*plan.added, *plan.changed):

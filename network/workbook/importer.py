@@ -39,8 +39,8 @@ class Section:
 @dataclass
 class Preview:
     problems: list[Problem] = field(default_factory=list)
-    actors: actor_sheet.ActorPlan | None = None
-    platforms: platform_sheet.PlatformPlan | None = None
+    actors: actor_sheet.SheetPlan | None = None
+    platforms: actor_sheet.SheetPlan | None = None
     needs: need_sheet.NeedPlan | None = None
     sheets: list[str] = field(default_factory=list)
     has_macros: bool = False
@@ -89,7 +89,7 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     """Read, check and compare the file with the network; nothing is written."""
     actors = actor_sheet.ActorSheet(include_private=True)
     extra = list(actors.characteristics)
-    specs = [actor_sheet.spec(extra), platform_sheet.spec(), needs_spec()]
+    specs = [actor_sheet.spec(actors.headers), platform_sheet.spec(), needs_spec()]
     preview = Preview()
     try:
         sheets, problems, preview.has_macros = read_workbook(data, specs, extra)

@@ -18,7 +18,7 @@ from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
 from needs.resources import SHEET, labels
 
 from . import values
-from .actor_sheet import REASON, ActorPlan, RowPlan
+from .actor_sheet import REASON, RowPlan, SheetPlan
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby", "Rizika nenaplnění"
@@ -35,16 +35,13 @@ NEED_URL, ACTIVITY_URL = "admin:needs_need_change", "admin:needs_activity_change
 
 
 @dataclass
-class NeedPlan:
-    added: list[RowPlan] = field(default_factory=list)
-    changed: list[RowPlan] = field(default_factory=list)
-    unchanged: int = 0
-    missing: list[tuple[int, str]] = field(default_factory=list)
+class NeedPlan(SheetPlan):
+    # Existing needs by (area, name key): new activities and signs attach to them.
     need_ids: dict = field(default_factory=dict)
 
 
 class NeedSheet:
-    def __init__(self, actors: ActorPlan | None):
+    def __init__(self, actors: SheetPlan | None):
         with translation.override("cs"):
             self.areas = values.Names(NeedArea.objects.values_list("pk", "name"), "Oblast potřeb")
             self.focuses = values.Names(labels(Focus).items(), "Zaměření činnosti")
@@ -236,7 +233,7 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
     return plan
 
 
-def apply_needs(plan: NeedPlan, actors: ActorPlan | None, *, user) -> None:
+def apply_needs(plan: NeedPlan, actors: SheetPlan | None, *, user) -> None:
     """Write the plan after the actors (the practice may name actors the file adds)."""
     new_actor_ids = {
         ("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])

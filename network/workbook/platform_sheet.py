@@ -8,7 +8,6 @@ only their role changes.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import translation
@@ -21,7 +20,7 @@ from platforms.models import ParticipantGroup, Platform, PlatformMembership, Pla
 from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource
 
 from . import values
-from .actor_sheet import REASON, ActorPlan, ImportConflict, RowPlan, as_read, same_cell
+from .actor_sheet import REASON, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název platformy", "Typ platformy"]
@@ -44,16 +43,8 @@ def spec() -> SheetSpec:
     return SheetSpec(SHEET, REQUIRED, PlatformResource().get_export_headers())
 
 
-@dataclass
-class PlatformPlan:
-    added: list[RowPlan] = field(default_factory=list)
-    changed: list[RowPlan] = field(default_factory=list)
-    unchanged: int = 0
-    missing: list[tuple[int, str]] = field(default_factory=list)
-
-
 class PlatformSheet:
-    def __init__(self, actors: ActorPlan | None):
+    def __init__(self, actors: SheetPlan | None):
         with translation.override("cs"):
             self.resource = PlatformResource()
             self.headers = self.resource.get_export_headers()
@@ -166,13 +157,13 @@ class PlatformSheet:
         return found
 
 
-def plan_platforms(sheet: PlatformSheet, data: SheetData, problems: list[Problem]) -> PlatformPlan:
+def plan_platforms(sheet: PlatformSheet, data: SheetData, problems: list[Problem]) -> SheetPlan:
     current = sheet.current_cells()
     present = [h for h in sheet.headers if header_key(h) in data.headers]
     key_of = {header_key(h): h for h in present}
     compared = [h for h in present if h != "ID"]
     by_name = {header_key(name): pk for pk, name in Platform.objects.values_list("pk", "name")}
-    plan, seen, new_rows = PlatformPlan(), {}, {}
+    plan, seen, new_rows = SheetPlan(), {}, {}
     for number, cells_by_key in data.rows:
         cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
         where = {"sheet": data.name, "row": number}
@@ -248,7 +239,7 @@ def _resolve(actor, new_ids: dict) -> int:
     return new_ids[actor] if isinstance(actor, tuple) else actor
 
 
-def apply_platforms(plan: PlatformPlan, actors: ActorPlan | None, *, user, end_missing: bool):
+def apply_platforms(plan: SheetPlan, actors: SheetPlan | None, *, user, end_missing: bool):
     """Write the plan after the actors (new actors have their ids by then)."""
     new_ids = {("new", header_key(r.name)): r.record_id for r in (actors.added if actors else [])}
     changed_ids = [row.record_id for row in plan.changed]
