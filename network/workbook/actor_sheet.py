@@ -82,7 +82,21 @@ class RowPlan:
     url_name: str = ""
 
 
-class ActorSheet:
+class CellParser:
+    """Turns a row's cells into a state {header: canonical value} with `_parse(header, value)`."""
+
+    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
+        """A state of the given headers; a cell that means nothing is reported, not kept."""
+        state = {}
+        for header in headers:
+            try:
+                state[header] = self._parse(header, cells.get(header))
+            except values.ValueProblem as problem:
+                problems.append(Problem(str(problem), column=header, **where))
+        return state
+
+
+class ActorSheet(CellParser):
     """Parses actor rows into states (header -> value) and writes states back."""
 
     def __init__(self, include_private: bool = True):
@@ -113,17 +127,6 @@ class ActorSheet:
             }
 
     # Parsing ------------------------------------------------------------------------------
-
-    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
-        """A state {header: canonical value} of the given headers; bad cells reported."""
-        state = {}
-        for header in headers:
-            value = cells.get(header)
-            try:
-                state[header] = self._parse(header, value)
-            except values.ValueProblem as problem:
-                problems.append(Problem(str(problem), column=header, **where))
-        return state
 
     def _parse(self, header: str, value):
         if header in TEXTS:

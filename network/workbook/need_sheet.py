@@ -46,7 +46,8 @@ class NeedSheet:
             self.areas = values.Names(NeedArea.objects.values_list("pk", "name"), "Oblast potřeb")
             self.focuses = values.Names(labels(Focus).items(), "Zaměření činnosti")
         self.types = values.Names(ActorType.objects.values_list("pk", "name"), "Typ aktéra")
-        self.actors = values.Names(Actor.objects.active().values_list("pk", "name"), "Aktéra")
+        # Ended actors stay in the practice they took part in.
+        self.actors = values.Names(Actor.objects.values_list("pk", "name"), "Aktéra")
         for row in actors.added if actors else []:
             self.actors.add(("new", header_key(row.name)), row.name)
 

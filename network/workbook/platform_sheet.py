@@ -20,7 +20,7 @@ from platforms.models import ParticipantGroup, Platform, PlatformMembership, Pla
 from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource
 
 from . import values
-from .actor_sheet import REASON, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
+from .actor_sheet import REASON, CellParser, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název platformy", "Typ platformy"]
@@ -43,7 +43,7 @@ def spec() -> SheetSpec:
     return SheetSpec(SHEET, REQUIRED, PlatformResource().get_export_headers())
 
 
-class PlatformSheet:
+class PlatformSheet(CellParser):
     def __init__(self, actors: SheetPlan | None):
         with translation.override("cs"):
             self.resource = PlatformResource()
@@ -59,19 +59,10 @@ class PlatformSheet:
             self.regularities = labels(Platform.Regularity)
             self.intervals = labels(Platform.Interval)
             self.roles = labels(PlatformMembership.Role)
-        # Actors by name: the network's active ones and those the same file adds.
-        self.actors = values.Names(Actor.objects.active().values_list("pk", "name"), "Aktéra")
+        # Actors by name: the network's (ended ones stay members) and those the file adds.
+        self.actors = values.Names(Actor.objects.values_list("pk", "name"), "Aktéra")
         for row in actors.added if actors else []:
             self.actors.add(("new", header_key(row.name)), row.name)
-
-    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
-        state = {}
-        for header in headers:
-            try:
-                state[header] = self._parse(header, cells.get(header))
-            except values.ValueProblem as problem:
-                problems.append(Problem(str(problem), column=header, **where))
-        return state
 
     def _parse(self, header: str, value):
         if header in TEXTS:

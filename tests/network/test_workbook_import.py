@@ -410,3 +410,23 @@ def test_capacity_without_a_date_is_stated_today_and_ages_stop_at_120():
     import_workbook(saved(book), user=None)
     poradna = Actor.objects.get(name="Poradna")
     assert (poradna.capacity, poradna.capacity_date) == ("limited", datetime.date.today())
+
+
+@pytest.mark.django_db
+def test_an_ended_actor_stays_nameable_as_a_platform_member():
+    from tests.factories import PlatformFactory, PlatformMembershipFactory
+
+    platform = PlatformFactory(name="Tým")
+    PlatformMembershipFactory(platform=platform, actor=ActorFactory(name="Bývalý člen", ended=True))
+    ActorFactory(name="Nový člen")
+    book = exported_book()
+    sheet = book["Mezioborové platformy"]
+    cols = {cell.value: cell.column for cell in sheet[1]}
+    sheet.cell(2, cols["Složení účastníků"]).value = "Bývalý člen; Nový člen"
+
+    preview = import_workbook(saved(book), user=None)
+
+    assert preview.errors == []
+    assert sorted(platform.memberships.values_list("actor__name", flat=True)) == [
+        "Bývalý člen", "Nový člen",
+    ]  # fmt: skip
