@@ -412,9 +412,11 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
         if not differing:
             plan.unchanged += 1
             continue
-        if {"Organizace", "IČO"} & set(differing):
-            differing = list(dict.fromkeys([*differing, "Organizace", "IČO"]))
-            differing = [h for h in differing if h in compared]
+        # Columns read together: the organisation by IČO and name, the age range's two ends.
+        for pair in (("Organizace", "IČO"), ("Věk od", "Věk do")):
+            if set(pair) & set(differing):
+                differing = list(dict.fromkeys([*differing, *pair]))
+        differing = [h for h in differing if h in compared]
         state = sheet_rows.parse(cells, problems, where, differing)
         old = sheet_rows.parse(old_cells, [], where, differing)
         changes = [

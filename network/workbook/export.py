@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from import_export.formats import base_formats
 
 from actors.models import (
+    Actor,
     ActorType,
     Characteristic,
     Founder,
@@ -98,9 +99,9 @@ def vocabularies(characteristics: list[Characteristic]) -> dict[str, Vocabulary]
         Vocabulary("Cílové skupiny", names(TargetGroup)),
         Vocabulary("Životní situace", names(LifeSituation)),
         Vocabulary("Obec", names(Municipality)),
-        Vocabulary("Územní působnost", list(labels(_actor_choices("territorial_scope")).values())),
+        Vocabulary("Územní působnost", list(labels(Actor.TerritorialScope).values())),
         Vocabulary("Forma poskytování", names(ServiceForm)),
-        Vocabulary("Naplněnost kapacity", list(labels(_actor_choices("capacity")).values())),
+        Vocabulary("Naplněnost kapacity", list(labels(Actor.Capacity).values())),
         Vocabulary(
             "Typ platformy", list(PlatformType.objects.values_list("name", flat=True)), True
         ),
@@ -117,12 +118,6 @@ def vocabularies(characteristics: list[Characteristic]) -> dict[str, Vocabulary]
     for column, vocabulary in enumerate(found):
         vocabulary.column = column
     return {vocabulary.title: vocabulary for vocabulary in found}
-
-
-def _actor_choices(name: str):
-    from actors.models import Actor
-
-    return Actor._meta.get_field(name).choices
 
 
 def template_sheets(include_private: bool, only: Iterable[str] | None = None):

@@ -430,3 +430,16 @@ def test_an_ended_actor_stays_nameable_as_a_platform_member():
     assert sorted(platform.memberships.values_list("actor__name", flat=True)) == [
         "Bývalý člen", "Nový člen",
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_changing_one_end_of_the_age_range_is_checked_against_the_other():
+    ActorFactory(name="Poradna", age_from=6, age_to=15)
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Věk do", 3)
+
+    preview = import_workbook(saved(book), user=None)
+
+    assert [p.located() for p in preview.errors] == [
+        "Aktéři sítě, řádek 2: Věk od je vyšší než věk do."
+    ]
