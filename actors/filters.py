@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from django.contrib import admin
-from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +32,7 @@ from .models import (
     Resort,
     ServiceForm,
     TargetGroup,
+    Visibility,
 )
 from .text import czech_key
 
@@ -207,6 +218,8 @@ class Row:
     order: int
     parent: int | None
     extra: str
+    # Coordinator-only (a characteristic or an option of one): never offered to case managers.
+    private: bool
 
 
 def vocabulary_rows(request) -> dict[str, list[Row]]:
@@ -214,7 +227,11 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
     cached = getattr(request, "_vocabulary_rows", None)
     if cached is not None:
         return cached
-    columns = ("source", "pk", "name", "order", "parent_ref", "extra")
+    columns = ("source", "pk", "name", "order", "parent_ref", "extra", "private")
+    coordinator_only = {
+        "characteristic": Q(visibility=Visibility.COORDINATOR),
+        "option": Q(characteristic__visibility=Visibility.COORDINATOR),
+    }
     parts = []
     for source, model in VOCABULARY_SOURCES.items():
         parent = {"target_group": F("parent_id"), "option": F("characteristic_id")}.get(
@@ -230,6 +247,9 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
                 # Typed on both databases: PostgreSQL reads an untyped NULL as text.
                 parent_ref=Cast(parent, BigIntegerField()),
                 extra=Cast(extra, CharField()),
+                private=ExpressionWrapper(
+                    coordinator_only.get(source, Value(False)), output_field=BooleanField()
+                ),
             )
             .values_list(*columns)
         )
