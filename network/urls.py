@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("odhlaseni/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("network.maps.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

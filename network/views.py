@@ -5,6 +5,7 @@ from actors.models import Actor
 from needs.models import NeedArea
 from platforms.models import Platform
 
+from .models import Map
 from .roles import ROLE_LABELS, is_coordinator, role_of
 
 
@@ -23,5 +24,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             crisis_actor_count=Actor.objects.crisis_network().count(),
             active_platform_count=Platform.objects.filter(status=Platform.Status.ACTIVE).count(),
             need_areas=NeedArea.objects.all(),
+            maps=Map.objects.for_user(self.request.user).filter(status=Map.Status.ACTIVE),
         )
         return context

@@ -181,9 +181,18 @@ class ActorFilter(django_filters.FilterSet):
     def order(self, qs, name, value):
         return qs  # applied by `ordered_qs`, after every filter
 
+    def ordering(self, default: str = "name") -> str:
+        """The asked ordering if it names a sortable column (`-` for descending)."""
+        value = ""
+        if self.is_bound:
+            self.form.is_valid()  # cleaned_data holds the valid fields either way
+            value = self.form.cleaned_data.get("razeni", "")
+        value = value or default
+        return value if value.lstrip("-") in self.catalogue.sortable() else "name"
+
     def ordered_qs(self, default: str = "name"):
         """The filtered actors in the asked order (a sortable column, `-` for descending)."""
-        value = (self.form.cleaned_data.get("razeni") if self.is_bound else "") or default
+        value = self.ordering(default)
         descending = value.startswith("-")
         column = self.catalogue.sortable().get(value.lstrip("-"))
         return ordered(self.qs, column, descending)

@@ -1,0 +1,207 @@
+"""The pages of maps: what case managers read, and where the coordinator prepares it.
+
+A map page costs six queries: the session, the user, the map (with the audience and role
+check), the names of every filter choice, the count and the page of actors with all its
+columns (tests/network/test_maps.py).
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from actors.models import Actor, LocalPractice, Post
+from platforms.models import Platform, PlatformMembership
+
+from ..models import Map
+from ..roles import is_coordinator
+from ..workbook.export import Sheet, WorkbookWriter
+from .columns import Catalogue, rows
+from .filters import ActorFilter
+from .forms import MapForm, filter_query
+
+PAGE_SIZE = 50
+# A crisis network is short, and printed whole on one or two pages.
+CRISIS_PAGE_SIZE = 300
+
+
+class MapActors:
+    """The actors of a map, with the reader's further filters, search and ordering."""
+
+    def __init__(self, request, map_: Map):
+        self.map = map_
+        self.catalogue = Catalogue.for_request(request)
+        base = Actor.objects.active()
+        if map_.crisis_network:
+            base = base.filter(crisis_network=True)
+        fixed = ActorFilter(QueryDict(map_.query), queryset=base, request=request)
+        # A map whose own filter no longer holds (a value was deleted) shows nothing rather
+        # than everything.
+        self.broken = not fixed.is_valid()
+        self.base = base.none() if self.broken else fixed.qs
+        self.filter = ActorFilter(request.GET or None, queryset=self.base, request=request)
+        self.columns = self.catalogue.pick(map_.columns)
+        self.card_columns = self.catalogue.pick(map_.card_fields or self.catalogue.columns)
+
+    def ordered(self):
+        return self.filter.ordered_qs(default=self.map.ordering or "name")
+
+    def table(self, actors) -> list[tuple[int, list[list[str]]]]:
+        return [(row["pk"], [c.cell(row) for c in self.columns]) for row in actors]
+
+
+def _map_for(request, pk: int) -> Map:
+    return get_object_or_404(Map.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def map_view(request, pk: int):
+    map_ = _map_for(request, pk)
+    actors = MapActors(request, map_)
+    size = CRISIS_PAGE_SIZE if map_.crisis_network else PAGE_SIZE
+    page = Paginator(actors.ordered(), size).get_page(request.GET.get("page"))
+    table = actors.table(rows(page.object_list, actors.columns))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "map": map_,
+        "filter": actors.filter,
+        "columns": actors.columns,
+        "sortable": actors.catalogue.sortable(),
+        "ordering": actors.filter.ordering(map_.ordering or "name"),
+        "table": table,
+        "page": page,
+        "query": query.urlencode(),
+        "broken": actors.broken,
+    }
+    return render(request, "network/map.html", context)
+
+
+@login_required
+def actor_card(request, pk: int, actor_pk: int):
+    """An actor of the map with the fields the map allows, its platforms, activities and
+    current posts."""
+    map_ = _map_for(request, pk)
+    actors = MapActors(request, map_)
+    found = rows(actors.base.filter(pk=actor_pk), actors.card_columns)
+    if not found:
+        raise Http404(gettext("The actor is not on this map."))
+    row = found[0]
+    today = timezone.localdate()
+    memberships = (
+        PlatformMembership.objects.filter(
+            actor_id=actor_pk, platform__status=Platform.Status.ACTIVE
+        )
+        .select_related("platform__platform_type")
+        .only("role", "platform__name", "platform__platform_type__name")
+        .order_by("platform__platform_type__code", "platform__name")
+    )
+    practices = (
+        LocalPractice.objects.filter(actors=actor_pk)
+        .select_related("activity__need__area")
+        .order_by("activity__need__area__order", "activity__need__order", "activity__order")
+    )
+    posts = Post.objects.filter(actor_id=actor_pk, valid_from__lte=today).exclude(
+        valid_until__lt=today
+    )
+    context = {
+        "map": map_,
+        "name": row["name"],
+        "fields": [(c.label, c.cell(row)) for c in actors.card_columns[1:]],
+        "memberships": memberships,
+        "practices": practices,
+        "posts": posts,
+        "back": request.GET.get("zpet", ""),
+    }
+    return render(request, "network/actor_card.html", context)
+
+
+@login_required
+def map_export(request, pk: int):
+    """The map as the reader sees it (filters, search, ordering) to xlsx: its columns, all
+    its rows."""
+    map_ = _map_for(request, pk)
+    actors = MapActors(request, map_)
+    columns = actors.columns
+    stream = io.BytesIO()
+    writer = WorkbookWriter(stream)
+    cells = (
+        ["\n".join(cell) for cell in row_cells]
+        for _, row_cells in actors.table(rows(actors.ordered(), columns))
+    )
+    writer.write_sheet(Sheet(map_.name[:31], [str(c.label) for c in columns], cells, {}), {})
+    writer.close()
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mapa-{map_.pk}-{stamp}.xlsx"'
+    return response
+
+
+def _coordinator(request) -> None:
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def map_builder(request, pk: int | None = None):
+    """The filter page where the coordinator prepares a map and saves it ("save as map")."""
+    _coordinator(request)
+    map_ = get_object_or_404(Map, pk=pk) if pk else None
+    catalogue = Catalogue.for_request(request)
+    if request.method == "POST":
+        form = MapForm(request.POST, instance=map_, catalogue=catalogue)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.query = filter_query(QueryDict(form.cleaned_data["query"]))
+            if saved.created_by_id is None:
+                saved.created_by = request.user
+            saved.save()
+            form.save_m2m()
+            messages.success(request, gettext("The map “%(name)s” was saved.") % {"name": saved})
+            return redirect(saved)
+        data = QueryDict(request.POST.get("query", ""))
+    else:
+        data = request.GET if (request.GET or map_ is None) else QueryDict(map_.query)
+        initial = {"query": filter_query(data)}
+        if map_ is None:
+            initial.update(columns=["actor_type", "municipality", "phone", "target_groups"])
+        form = MapForm(instance=map_, initial=initial, catalogue=catalogue)
+    preview = Map(
+        name=map_.name if map_ else "",
+        query=filter_query(data),
+        columns=form["columns"].value() or [],
+        crisis_network=bool(map_ and map_.crisis_network),
+    )
+    actors = MapActors(request, preview)
+    # The builder filters the map's own actors: the reader's filter is the map's filter here.
+    actors.filter = ActorFilter(data or None, queryset=actors.base, request=request)
+    page = Paginator(actors.ordered(), PAGE_SIZE).get_page(1)
+    context = {
+        "map": map_,
+        "form": form,
+        "filter": actors.filter,
+        "columns": actors.columns,
+        "table": actors.table(rows(page.object_list, actors.columns)),
+        "page": page,
+    }
+    return render(request, "network/map_builder.html", context)
+
+
+@require_POST
+@login_required
+def map_retire(request, pk: int):
+    _coordinator(request)
+    map_ = get_object_or_404(Map, pk=pk)
+    map_.status = Map.Status.ACTIVE if map_.status == Map.Status.RETIRED else Map.Status.RETIRED
+    map_.save(update_fields=["status", "updated_at"])
+    return redirect(map_)
