@@ -34,6 +34,7 @@ from actors.models import (
     Topic,
 )
 from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
+from network.models import Map
 from platforms.models import (
     ParticipantGroup,
     Platform,
@@ -323,3 +324,27 @@ class PlatformMembershipFactory(DjangoModelFactory):
     platform = factory.SubFactory(PlatformFactory)
     actor = factory.SubFactory(ActorFactory)
     role = PlatformMembership.Role.MEMBER
+
+
+# --- network --------------------------------------------------------------------------------
+
+
+class MapFactory(DjangoModelFactory):
+    """An active map with a few columns and no audience; pass `audience_groups=[role names]`."""
+
+    class Meta:
+        model = Map
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Mapa {n}")
+    columns = ["actor_type", "municipality", "phone", "target_groups", "contacts"]
+
+    @factory.post_generation
+    def audience_groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.audience_groups.set([Group.objects.get(name=name) for name in extracted])
+
+    @factory.post_generation
+    def audience_users(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.audience_users.set(extracted)

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -136,7 +137,7 @@ def map_export(request, pk: int):
         ["\n".join(cell) for cell in row_cells]
         for _, row_cells in actors.table(rows(actors.ordered(), columns))
     )
-    writer.write_sheet(Sheet(map_.name[:31], [str(c.label) for c in columns], cells, {}), {})
+    writer.write_sheet(Sheet(map_.name[:31], [capfirst(c.label) for c in columns], cells, {}), {})
     writer.close()
     response = HttpResponse(
         stream.getvalue(),

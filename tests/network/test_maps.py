@@ -1,0 +1,256 @@
+"""Maps as case managers read them: audience, filters, ordering, card, export, queries."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from actors.models import Actor, Note
+from network import roles
+from network.maps.columns import Catalogue
+from network.models import Map
+from tests.conftest import logged_in
+from tests.factories import (
+    ActorFactory,
+    ActorTypeFactory,
+    ContactPersonFactory,
+    MapFactory,
+    MunicipalityFactory,
+    NoteFactory,
+    OrganisationFactory,
+    PlatformMembershipFactory,
+    PostFactory,
+    TargetGroupFactory,
+    UserFactory,
+)
+
+
+def names(response) -> list[str]:
+    """The actor names of a map page, in their order (the first cell of each row)."""
+    return [cells[0][0] for _, cells in response.context["table"]]
+
+
+@pytest.fixture
+def shared_map(db):
+    return MapFactory(audience_groups=[roles.CASE_MANAGER])
+
+
+@pytest.mark.django_db
+def test_crisis_network_map_exists_and_is_first_on_home(case_manager_client, shared_map):
+    crisis = Map.objects.get(crisis_network=True)
+
+    maps = list(case_manager_client.get(reverse("home")).context["maps"])
+
+    assert maps == [crisis, shared_map]
+
+
+@pytest.mark.django_db
+def test_map_outside_audience_is_404(case_manager_client, representative_client):
+    other = MapFactory(audience_groups=[roles.ACTOR_REPRESENTATIVE])
+
+    assert case_manager_client.get(reverse("map", args=[other.pk])).status_code == 404
+    assert representative_client.get(reverse("map", args=[other.pk])).status_code == 200
+    assert case_manager_client.get(reverse("map_export", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_map_for_one_user_and_retired_map(case_manager, case_manager_client, coordinator_client):
+    personal = MapFactory(audience_users=[case_manager])
+    retired = MapFactory(audience_groups=[roles.CASE_MANAGER], status=Map.Status.RETIRED)
+    someone_else = logged_in(UserFactory(groups=[roles.CASE_MANAGER]))
+
+    assert case_manager_client.get(personal.get_absolute_url()).status_code == 200
+    assert someone_else.get(personal.get_absolute_url()).status_code == 404
+    assert case_manager_client.get(retired.get_absolute_url()).status_code == 404
+    assert coordinator_client.get(retired.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_login(client, shared_map):
+    response = client.get(shared_map.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_map_filter_limits_the_actors(case_manager_client):
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school)
+    ActorFactory(name="Poradna Most")
+    ActorFactory(name="ZŠ Stará", actor_type=school, ended=True)
+    schools = MapFactory(audience_groups=[roles.CASE_MANAGER], query=f"typ={school.pk}")
+
+    response = case_manager_client.get(schools.get_absolute_url())
+
+    assert names(response) == ["ZŠ Lipová"]
+
+
+@pytest.mark.django_db
+def test_search_ignores_diacritics_and_case(case_manager_client, shared_map):
+    ActorFactory(name="Škola Lipová")
+    ActorFactory(name="Poradna", organisation=OrganisationFactory(name="ŠKOLNÍ spolek"))
+    ActorFactory(name="Jiný aktér")
+
+    response = case_manager_client.get(shared_map.get_absolute_url(), {"hledat": "skol"})
+
+    assert names(response) == ["Poradna", "Škola Lipová"]
+
+
+@pytest.mark.django_db
+def test_names_are_ordered_in_czech(case_manager_client, shared_map):
+    for name in ("Chata", "Cibulka", "Čáp", "Hora", "Řeka", "Rak"):
+        ActorFactory(name=name)
+
+    url = shared_map.get_absolute_url()
+    assert names(case_manager_client.get(url)) == ["Cibulka", "Čáp", "Hora", "Chata", "Rak", "Řeka"]
+    descending = names(case_manager_client.get(url, {"razeni": "-name"}))
+    assert descending == ["Řeka", "Rak", "Chata", "Hora", "Čáp", "Cibulka"]
+
+
+@pytest.mark.django_db
+def test_age_municipality_and_target_group_filters(case_manager_client, shared_map):
+    here, there = MunicipalityFactory(name="Lhota"), MunicipalityFactory(name="Ves")
+    children = TargetGroupFactory(name="děti")
+    disabled = TargetGroupFactory(name="děti s postižením", parent=children)
+    teen = ActorFactory(name="Klub 12–18", age_from=12, age_to=18, municipality=here)
+    ActorFactory(name="Školka", age_from=3, age_to=6, municipality=here)
+    district = ActorFactory(
+        name="Okresní služba", territorial_scope=Actor.TerritorialScope.DISTRICT
+    )
+    served = ActorFactory(name="Terénní služba", territorial_scope=Actor.TerritorialScope.SELECTED)
+    served.served_municipalities.add(here)
+    ActorFactory(name="Jinde", municipality=there)
+    teen.target_groups.add(disabled)
+    url = shared_map.get_absolute_url()
+
+    by_age = names(case_manager_client.get(url, {"vek": 14}))
+    by_place = names(case_manager_client.get(url, {"obec": here.pk}))
+    by_group = names(case_manager_client.get(url, {"cilova_skupina": children.pk}))
+
+    assert "Klub 12–18" in by_age and "Školka" not in by_age
+    assert by_place == ["Klub 12–18", "Okresní služba", "Školka", "Terénní služba"]
+    assert by_group == ["Klub 12–18"]
+    assert district.pk and served.pk
+
+
+@pytest.mark.django_db
+def test_card_shows_the_maps_fields_platforms_and_current_posts(case_manager_client):
+    actor = ActorFactory(name="Poradna", phone="+420 111 222 333", address="Náměstí 1")
+    ContactPersonFactory(actor=actor, name="Jana Nová", phone="777 000 111")
+    PlatformMembershipFactory(actor=actor, platform__name="Tým pro mládež")
+    PostFactory(actor=actor, title="Nový kroužek")
+    PostFactory(
+        actor=actor,
+        title="Volná místa",
+        kind="capacity",
+        capacity=Actor.Capacity.FREE,
+        valid_from=datetime.date(2026, 11, 1),
+    )
+    PostFactory(actor=actor, title="Skončená akce", valid_until=datetime.date(2025, 2, 1))
+    phones_only = MapFactory(
+        audience_groups=[roles.CASE_MANAGER], card_fields=["phone", "contacts"]
+    )
+
+    page = case_manager_client.get(reverse("map_actor", args=[phones_only.pk, actor.pk]))
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert "+420 111 222 333" in text and "Jana Nová – 777 000 111" in text
+    assert "Náměstí 1" not in text  # not a field of this map's card
+    assert "Tým pro mládež" in text
+    assert "Nový kroužek" in text and "Volná místa" in text
+    assert "1. listopadu 2026" in text
+    assert "Skončená akce" not in text
+
+
+@pytest.mark.django_db
+def test_card_of_an_actor_outside_the_map_is_404(case_manager_client):
+    school = ActorTypeFactory(name="Škola")
+    outside = ActorFactory(name="Poradna")
+    schools = MapFactory(audience_groups=[roles.CASE_MANAGER], query=f"typ={school.pk}")
+
+    response = case_manager_client.get(reverse("map_actor", args=[schools.pk, outside.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_holds_the_visible_columns_and_rows(case_manager_client):
+    ActorFactory(name="Alfa", phone="=1+1")
+    ActorFactory(name="Beta", phone="222")
+    ActorFactory(name="Gama", phone="333")
+    only_phone = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["phone"])
+
+    response = case_manager_client.get(
+        reverse("map_export", args=[only_phone.pk]), {"hledat": "a", "razeni": "-name"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Název aktéra", "Telefon"],
+        ["Gama", "333"],
+        ["Beta", "222"],
+        ["Alfa", "=1+1"],
+    ]
+    assert sheet["B4"].data_type == "s"
+
+
+@pytest.mark.django_db
+def test_private_notes_never_reach_the_map(case_manager_client):
+    actor = ActorFactory(name="Poradna")
+    NoteFactory(actor=actor, text="SDÍLENÁ poznámka", visibility=Note.Visibility.SHARED)
+    NoteFactory(actor=actor, text="TAJNÁ poznámka")
+    with_notes = MapFactory(
+        audience_groups=[roles.CASE_MANAGER], columns=["note"], card_fields=["note"]
+    )
+
+    page = case_manager_client.get(with_notes.get_absolute_url()).content.decode()
+    card = case_manager_client.get(reverse("map_actor", args=[with_notes.pk, actor.pk]))
+
+    assert "SDÍLENÁ poznámka" in page and "TAJNÁ" not in page
+    assert "SDÍLENÁ poznámka" in card.content.decode() and "TAJNÁ" not in card.content.decode()
+
+
+def _plant(count: int) -> None:
+    group = TargetGroupFactory(name="rodiny")
+    place = MunicipalityFactory(name="Lhota")
+    for index in range(count):
+        actor = ActorFactory(name=f"Aktér {index:03}", municipality=place)
+        actor.target_groups.add(group)
+        ContactPersonFactory(actor=actor)
+        PlatformMembershipFactory(actor=actor)
+        NoteFactory(actor=actor, visibility=Note.Visibility.SHARED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 30])
+def test_map_page_queries_are_constant(case_manager, django_assert_num_queries, count):
+    _plant(count)
+    every_column = MapFactory(
+        audience_groups=[roles.CASE_MANAGER],
+        columns=list(Catalogue([]).columns),
+    )
+    client = logged_in(case_manager)
+    client.get(reverse("home"))
+    # session, user, the map with its audience check, the filter choices, count, the page
+    with django_assert_num_queries(6):
+        response = client.get(every_column.get_absolute_url(), {"obec": 1, "vek": 10})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 30])
+def test_card_and_export_queries_are_constant(case_manager, django_assert_num_queries, count):
+    _plant(count)
+    actor = Actor.objects.order_by("pk").first()
+    shared = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["contacts", "platforms"])
+    client = logged_in(case_manager)
+    # session, user, map, choices, the actor's row, memberships, practice, posts
+    with django_assert_num_queries(8):
+        client.get(reverse("map_actor", args=[shared.pk, actor.pk]))
+    # session, user, map, choices, the rows
+    with django_assert_num_queries(5):
+        client.get(reverse("map_export", args=[shared.pk]))
