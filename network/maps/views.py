@@ -137,7 +137,7 @@ def map_export(request, pk: int):
         ["\n".join(cell) for cell in row_cells]
         for _, row_cells in actors.table(rows(actors.ordered(), columns))
     )
-    writer.write_sheet(Sheet(map_.name[:31], [capfirst(c.label) for c in columns], cells, {}), {})
+    writer.write_sheet(Sheet(map_.name[:31], [capfirst(str(c.label)) for c in columns], cells, {}), {})
     writer.close()
     response = HttpResponse(
         stream.getvalue(),
