@@ -6,6 +6,7 @@ contact persons, platforms...) come as one aggregated text per actor from a corr
 so a page of any length is a single SELECT.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -188,10 +189,12 @@ def _date(key):
     return lambda row: [formats.date_format(row[key]) if row[key] else ""]
 
 
-def base_columns() -> list[Column]:
-    """The actor's own columns, in the order of the actor sheet."""
+@functools.cache
+def base_columns() -> tuple[Column, ...]:
+    """The actor's own columns, in the order of the actor sheet (built once: the expressions
+    are resolved anew by every query that uses them)."""
     memberships = PlatformMembership.objects.filter(platform__status=Platform.Status.ACTIVE)
-    return [
+    return (
         _scalar("name", _("actor name"), ordering=CzechOrder("name")),
         _scalar("organisation", _("organisation"), "organisation__name",
                 CzechOrder("organisation__name")),
@@ -255,7 +258,7 @@ def base_columns() -> list[Column]:
         ),
         Column("verified_on", _("last verified"), ("verified_on",), lines=_date("verified_on"),
                ordering="verified_on"),
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def _number(text: str) -> str:
@@ -274,6 +277,7 @@ class Shared:
     kind: str
 
 
+@functools.lru_cache(maxsize=1024)
 def characteristic_column(characteristic: Shared) -> Column:
     """A shared characteristic as a column; its values in one aggregated text."""
     kind = Characteristic.Kind

@@ -8,6 +8,8 @@ naming one is not a filter and changes nothing. The choices of every facet come 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from actors.filters import stated, vocabulary_rows
@@ -17,7 +19,31 @@ from needs.models import Focus
 
 from .columns import Catalogue, ordered
 
-MULTIPLE = forms.CheckboxSelectMultiple
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written in one pass: Django renders a template per option, and the facets
+    of a map offer hundreds of options (a third of the page's time)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in (value or [])}
+        base = (attrs or {}).get("id") or f"id_{name}"
+        items = (
+            format_html(
+                '<li><label><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}'
+                "</label></li>",
+                name,
+                option,
+                base,
+                index,
+                mark_safe(" checked") if str(option) in chosen else "",
+                label,
+            )
+            for index, (option, label) in enumerate(self.choices)
+        )
+        return format_html('<ul id="{}">{}</ul>', base, mark_safe("".join(items)))
+
+
+MULTIPLE = Checkboxes
 
 
 def _m2m(relation: str):
