@@ -48,6 +48,8 @@ from actors.models import (
     Topic,
 )
 from needs.models import Activity, FulfilmentSign, Need, NeedArea, Risk
+from network.models import Map
+from network.roles import ACTOR_REPRESENTATIVE, CASE_MANAGER
 from platforms.models import ParticipantGroup, Platform, PlatformMembership, PlatformType
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -100,6 +102,7 @@ class Command(BaseCommand):
                 self.load_needs()
                 self.load_platforms()
                 self.load_bulletin()
+                self.load_maps()
             # Demo rows are fixtures, not anyone's edits: each record gets one initial history
             # entry (only if it has none yet), and re-runs add nothing to the audit trail.
             call_command("populate_history", "--auto", verbosity=0, stdout=StringIO())
@@ -534,6 +537,38 @@ class Command(BaseCommand):
             )
 
     # Output -----------------------------------------------------------------------------------
+
+    def load_maps(self) -> None:
+        """Two maps for the readers besides the crisis network (made by a migration)."""
+        safety = NeedArea.objects.get(code="BEZPECI")
+        maps = [
+            (
+                "Bezpečí: prevence pro rodiny",
+                "Kdo v ORP pracuje preventivně na bezpečí dětí a rodin.",
+                f"oblast={safety.pk}&zamereni=prevention",
+                ["actor_type", "municipality", "phone", "email", "target_groups", "capacity"],
+                [CASE_MANAGER],
+            ),
+            (
+                "Volná kapacita",
+                "Služby, které nyní uvádějí volnou nebo omezenou kapacitu.",
+                "kapacita=free&kapacita=limited",
+                ["actor_type", "phone", "capacity", "opening_hours", "territorial_scope"],
+                [CASE_MANAGER, ACTOR_REPRESENTATIVE],
+            ),
+        ]
+        for order, (name, description, query, columns, audience) in enumerate(maps, start=1):
+            found, _ = Map.objects.update_or_create(
+                name=name,
+                defaults={
+                    "description": description,
+                    "query": query,
+                    "columns": columns,
+                    "order": order,
+                    "status": Map.Status.ACTIVE,
+                },
+            )
+            found.audience_groups.set(Group.objects.filter(name__in=audience))
 
     def report(self) -> None:
         self.stdout.write(
