@@ -34,6 +34,8 @@ from .filters import ActorFilter
 from .forms import MapForm, filter_query
 
 PAGE_SIZE = 50
+# Short values that read badly broken over lines (a phone number, an age range).
+NOWRAP = {"phone", "age", "ico", "verified_on"}
 # A crisis network is short, and printed whole on one or two pages.
 CRISIS_PAGE_SIZE = 300
 
@@ -71,11 +73,12 @@ class MapActors:
         """The rows as HTML, the name linking to the card: written here in one pass, since a
         template renders a page of 50 actors with 30 columns ten times slower."""
         cards = reverse("map_actor", args=[self.map.pk, 0])[: -len("0/")]
+        opening = ['<td class="nowrap">' if c.key in NOWRAP else "<td>" for c in self.columns[1:]]
         found = []
         for pk, (name, *others) in table:
             cells = [format_html('<td><a href="{}{}/">{}</a></td>', cards, pk, name[0])]
-            cells += ["<td>" + "<br>".join(linebreaksbr(line) for line in cell) + "</td>"
-                      for cell in others]  # fmt: skip
+            cells += [start + "<br>".join(linebreaksbr(line) for line in cell) + "</td>"
+                      for start, cell in zip(opening, others, strict=True)]  # fmt: skip
             found.append(mark_safe("<tr>" + "".join(cells) + "</tr>"))
         return found
 
