@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from actors.models import Actor, Note
@@ -254,3 +255,63 @@ def test_card_and_export_queries_are_constant(case_manager, django_assert_num_qu
     # session, user, map, choices, the rows
     with django_assert_num_queries(5):
         client.get(reverse("map_export", args=[shared.pk]))
+
+
+@pytest.mark.django_db
+def test_coordinator_saves_the_filter_page_as_a_map(coordinator_client, case_manager_client):
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school, phone="111")
+    ActorFactory(name="Poradna")
+    builder = coordinator_client.get(reverse("map_new"), {"typ": school.pk})
+    assert [cells[0][0] for _, cells in builder.context["table"]] == ["ZŠ Lipová"]
+
+    response = coordinator_client.post(
+        reverse("map_new"),
+        {
+            "name": "Školy",
+            "description": "Základní školy v ORP",
+            "query": f"typ={school.pk}&page=2&razeni=-name",
+            "columns": ["phone"],
+            "card_fields": ["phone"],
+            "ordering": "name",
+            "audience_groups": [Group.objects.get(name=roles.CASE_MANAGER).pk],
+            "order": 1,
+        },
+    )
+    saved = Map.objects.get(name="Školy")
+
+    assert response.status_code == 302
+    assert saved.query == f"typ={school.pk}"
+    home = case_manager_client.get(reverse("home"))
+    assert saved in home.context["maps"]
+    assert names(case_manager_client.get(saved.get_absolute_url())) == ["ZŠ Lipová"]
+
+
+@pytest.mark.django_db
+def test_coordinator_retires_a_map_and_readers_lose_it(
+    coordinator_client, case_manager_client, shared_map
+):
+    response = coordinator_client.post(reverse("map_retire", args=[shared_map.pk]))
+
+    assert response.status_code == 302
+    assert case_manager_client.get(shared_map.get_absolute_url()).status_code == 404
+    assert shared_map not in case_manager_client.get(reverse("home")).context["maps"]
+
+
+@pytest.mark.django_db
+def test_readers_cannot_build_maps(case_manager_client, shared_map):
+    assert case_manager_client.get(reverse("map_new")).status_code == 403
+    assert case_manager_client.post(reverse("map_new"), {"name": "x"}).status_code == 403
+    assert case_manager_client.post(reverse("map_retire", args=[shared_map.pk])).status_code == 403
+    assert Map.objects.filter(name="x").count() == 0
+
+
+@pytest.mark.django_db
+def test_map_whose_filter_names_a_deleted_value_shows_nothing(case_manager_client):
+    ActorFactory(name="Poradna")
+    broken = MapFactory(audience_groups=[roles.CASE_MANAGER], query="typ=999999")
+
+    response = case_manager_client.get(broken.get_absolute_url())
+
+    assert response.context["broken"] is True
+    assert names(response) == []

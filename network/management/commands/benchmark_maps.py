@@ -1,0 +1,159 @@
+"""Time a case manager's map page on the current database (issue 4 targets).
+
+Prints the median and p95 server time of the map page with no filter and with a
+many-to-many filter (a target group), and, with `--load`, runs gunicorn with two workers on
+loopback and eight concurrent clients for the given seconds, printing requests per second and
+errors. Run it after `generate_network 50000` on a scratch database; it adds a map and a user.
+"""
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+
+from actors.models import Actor, TargetGroup
+from network.models import Map
+from network.roles import CASE_MANAGER
+
+USERNAME = "benchmark-case-manager"
+PASSWORD = "benchmark-Mapa-2026"
+
+
+class Command(BaseCommand):
+    help = "Benchmark a case manager's map page (median, p95; optional gunicorn load)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=100)
+        parser.add_argument("--load", type=int, default=0, help="seconds of gunicorn load")
+        parser.add_argument("--clients", type=int, default=8)
+        parser.add_argument("--port", type=int, default=8377)
+
+    def handle(self, *args, requests, load, clients, port, **options):
+        user = self.user()
+        map_ = self.map()
+        group = (
+            TargetGroup.objects.filter(actors__status=Actor.Status.ACTIVE).order_by("pk").first()
+        )
+        active = Actor.objects.active().count()
+        self.stdout.write(f"map page, {active} active actors ({connection.vendor}):")
+        client = Client()
+        client.force_login(user)
+        url = map_.get_absolute_url()
+        cases = [("no filter", {}), (f"target group {group}", {"cilova_skupina": group.pk})]
+        for label, params in cases:
+            times = []
+            for index in range(requests + 5):
+                started = time.perf_counter()
+                response = client.get(url, params)
+                elapsed = (time.perf_counter() - started) * 1000
+                assert response.status_code == 200, response.status_code
+                if index >= 5:  # warm-up
+                    times.append(elapsed)
+            times.sort()
+            p95 = times[int(len(times) * 0.95) - 1]
+            self.stdout.write(
+                f"  {label:40} median {statistics.median(times):6.1f} ms, p95 {p95:6.1f} ms"
+                f" (target p95 <= 50 ms), {response.context['page'].paginator.count} actors"
+            )
+        if load:
+            self.load(url, {"cilova_skupina": group.pk}, load, clients, port)
+
+    def user(self):
+        user, _ = get_user_model().objects.get_or_create(username=USERNAME)
+        user.set_password(PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=CASE_MANAGER))
+        return user
+
+    def map(self) -> Map:
+        map_, _ = Map.objects.update_or_create(
+            name="Benchmark",
+            defaults={
+                "columns": ["actor_type", "municipality", "phone", "target_groups", "contacts"],
+            },
+        )
+        map_.audience_groups.add(Group.objects.get(name=CASE_MANAGER))
+        return map_
+
+    def load(self, url: str, params: dict, seconds: int, clients: int, port: int) -> None:
+        """gunicorn with 2 workers on loopback, `clients` keep-alive clients for `seconds`."""
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "network.wsgi", "--workers", "2",
+                "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            ],
+            env={**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
+                 "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-" + "x" * 40)},
+        )  # fmt: skip
+        try:
+            cookie = self.login(port)
+            path = f"{url}?{urlencode(params)}"
+            done, errors, stop = [0], [0], time.monotonic() + seconds
+            lock = threading.Lock()
+
+            def run():
+                connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                while time.monotonic() < stop:
+                    try:
+                        connection_.request("GET", path, headers={"Cookie": cookie})
+                        response = connection_.getresponse()
+                        response.read()
+                        ok = response.status == 200
+                    except (OSError, http.client.HTTPException):
+                        ok = False
+                        connection_.close()
+                        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    with lock:
+                        done[0] += ok
+                        errors[0] += not ok
+
+            threads = [threading.Thread(target=run) for _ in range(clients)]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - started
+            self.stdout.write(
+                f"  load: gunicorn 2 workers, {clients} clients, {elapsed:.0f} s: "
+                f"{done[0] / elapsed:.0f} req/s (target >= 150), {errors[0]} errors"
+            )
+        finally:
+            server.terminate()
+            server.wait(10)
+
+    def login(self, port: int) -> str:
+        """Log in through the login page; the session and CSRF cookies to send."""
+        for _ in range(50):
+            try:
+                connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection_.request("GET", "/prihlaseni/")
+                response = connection_.getresponse()
+                break
+            except OSError:
+                time.sleep(0.2)
+        body = response.read().decode()
+        csrf = response.headers["Set-Cookie"].split("csrftoken=")[1].split(";")[0]
+        token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        connection_.request(
+            "POST",
+            "/prihlaseni/",
+            body=urlencode({"username": USERNAME, "password": PASSWORD,
+                            "csrfmiddlewaretoken": token}),
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Cookie": f"csrftoken={csrf}", "Referer": f"http://127.0.0.1:{port}/"},
+        )  # fmt: skip
+        response = connection_.getresponse()
+        response.read()
+        session = response.headers["Set-Cookie"].split("sessionid=")[1].split(";")[0]
+        return f"csrftoken={csrf}; sessionid={session}"
