@@ -5,10 +5,11 @@ naming one is not a filter and changes nothing. The choices of every facet come 
 (`vocabulary_rows`).
 """
 
+from html import escape
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -26,21 +27,15 @@ class Checkboxes(forms.CheckboxSelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in (value or [])}
-        base = (attrs or {}).get("id") or f"id_{name}"
-        items = (
-            format_html(
-                '<li><label><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}'
-                "</label></li>",
-                name,
-                option,
-                base,
-                index,
-                mark_safe(" checked") if str(option) in chosen else "",
-                label,
-            )
+        base = escape(str((attrs or {}).get("id") or f"id_{name}"))
+        name = escape(name)
+        items = [
+            f'<li><label><input type="checkbox" name="{name}" value="{escape(str(option))}" '
+            f'id="{base}_{index}"{" checked" if str(option) in chosen else ""}> '
+            f"{escape(str(label))}</label></li>"
             for index, (option, label) in enumerate(self.choices)
-        )
-        return format_html('<ul id="{}">{}</ul>', base, mark_safe("".join(items)))
+        ]
+        return mark_safe(f'<ul id="{base}">{"".join(items)}</ul>')  # every part escaped above
 
 
 MULTIPLE = Checkboxes

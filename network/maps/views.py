@@ -49,11 +49,14 @@ class MapActors:
         base = Actor.objects.active()
         if map_.crisis_network:
             base = base.filter(crisis_network=True)
-        fixed = ActorFilter(QueryDict(map_.query), queryset=base, request=request)
-        # A map whose own filter no longer holds (a value was deleted) shows nothing rather
-        # than everything.
-        self.broken = not fixed.is_valid()
-        self.base = base.none() if self.broken else fixed.qs
+        self.broken = False
+        if map_.query:
+            fixed = ActorFilter(QueryDict(map_.query), queryset=base, request=request)
+            # A map whose own filter no longer holds (a value was deleted) shows nothing
+            # rather than everything.
+            self.broken = not fixed.is_valid()
+            base = base.none() if self.broken else fixed.qs
+        self.base = base
         self.request = request
         self.columns = self.catalogue.pick(map_.columns)
         self.card_columns = self.catalogue.pick(map_.card_fields or self.catalogue.columns)
