@@ -143,7 +143,7 @@ class Command(BaseCommand):
             except OSError:
                 time.sleep(0.2)
         body = response.read().decode()
-        csrf = response.headers["Set-Cookie"].split("csrftoken=")[1].split(";")[0]
+        csrf = cookie(response, "csrftoken")
         token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
         connection_.request(
             "POST",
@@ -155,5 +155,12 @@ class Command(BaseCommand):
         )  # fmt: skip
         response = connection_.getresponse()
         response.read()
-        session = response.headers["Set-Cookie"].split("sessionid=")[1].split(";")[0]
+        session = cookie(response, "sessionid")
         return f"csrftoken={csrf}; sessionid={session}"
+
+
+def cookie(response, name: str) -> str:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        if header.startswith(f"{name}="):
+            return header.split("=", 1)[1].split(";")[0]
+    raise RuntimeError(f"no {name} cookie: the login through /prihlaseni/ failed")
