@@ -2,55 +2,195 @@
 
 QuerySet.update(), bulk_create() and raw deletes send no signals, so the bulk services record
 the history themselves, with the many-to-many snapshot each record carries, in a fixed number of
-queries however many rows there are.
+queries however many rows there are. The rows are plain tuples written by `insert_rows`: at
+tens of thousands of records, building a model instance per row cost more than the database.
 """
 
-from collections import defaultdict
+import contextlib
+import enum
+import functools
+from collections.abc import Iterable, Sequence
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
+# Columns whose Python values the backend's own adaptation must turn into database values.
+_PREPARED = {
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "DurationField",
+    "JSONField",
+    "TimeField",
+    "UUIDField",
+}
+FEW_ROWS = 1000
+Link = tuple[int, int, int]  # a many-to-many row: (its id, owner id, target id)
 
-def record_history(objs: list[models.Model], *, user, reason: str, history_type: str = "~") -> None:
+
+def _plain(value):
+    # Choices are enum members; the database takes their value (psycopg dumps an enum's name).
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _adapter(field: models.Field):
+    if field.get_internal_type() in _PREPARED:
+        return functools.partial(field.get_db_prep_save, connection=connection)
+    return _plain
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    returning_ids: bool = False,
+) -> list[int]:
+    """Insert plain rows (values in the order of `columns`, attnames) into the model's table.
+
+    No model instances, defaults or signals: every column the caller wants is given. COPY on
+    PostgreSQL, multi-row INSERTs elsewhere (and for a few rows with `returning_ids`). With
+    `returning_ids`, the new primary keys in the order of the rows (for COPY reserved from
+    the sequence first).
+    """
+    fields = [model._meta.get_field(name) for name in columns]
+    adapters = [_adapter(field) for field in fields]
+    rows = [tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) for row in rows]
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk = model._meta.pk
+    ids = []
+    # A sequence round trip costs more than it saves for a few rows, and keeps query counts.
+    use_copy = connection.vendor == "postgresql" and (not returning_ids or len(rows) > FEW_ROWS)
+    with connection.cursor() as cursor:
+        if use_copy:
+            if returning_ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk.column, len(rows)],
+                )
+                ids = [pk for (pk,) in cursor.fetchall()]
+                fields = [pk, *fields]
+                rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+            names = ", ".join(quote(field.column) for field in fields)
+            _copy(cursor, f"COPY {table} ({names}) FROM STDIN", rows)
+        else:
+            # Multi-row INSERTs within the backend's parameter limit, as bulk_create does.
+            names = ", ".join(quote(field.column) for field in fields)
+            marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            returning = f" RETURNING {quote(pk.column)}" if returning_ids else ""
+            limit = connection.features.max_query_params
+            size = max(1, limit // len(fields)) if limit else len(rows)
+            for start in range(0, len(rows), size):
+                batch = rows[start : start + size]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(batch))}"
+                    + returning,
+                    [value for row in batch for value in row],
+                )
+                if returning_ids:
+                    ids += [pk for (pk,) in cursor.fetchall()]
+    return ids
+
+
+def _copy(cursor, sql: str, rows: list[tuple]) -> None:
+    """COPY the rows, through the connection's execute wrappers like any query."""
+
+    def copy(sql, params, many, context):
+        with context["cursor"].cursor.copy(sql) as stream:
+            for row in rows:
+                stream.write_row(row)
+
+    executor = copy
+    for wrapper in reversed(connection.execute_wrappers):
+        executor = functools.partial(wrapper, executor)
+    # Under a debug cursor (DEBUG, or tests counting queries) it is logged like any query.
+    logged = getattr(cursor, "debug_sql", None)
+    with logged(f"{sql} -- {len(rows)} rows") if logged else contextlib.nullcontext():
+        executor(sql, None, False, {"connection": connection, "cursor": cursor})
+
+
+def record_history(
+    objs: list[models.Model],
+    *,
+    user,
+    reason: str,
+    history_type: str = "~",
+    links: dict[str, list[Link]] | None = None,
+) -> None:
     """One historical record per object ("+" added, "~" changed, "-" deleted) by `user`.
 
     Effects: one INSERT of the records, and per many-to-many field of the history one SELECT
-    of the current links and one INSERT of their snapshot.
+    of the current links (unless `links` gives them, by field name) and one INSERT of their
+    snapshot.
     """
     if not objs:
         return
     model = type(objs[0])
+    columns = [field.attname for field in model.history.model.tracked_fields]
+    rows = [tuple(getattr(obj, name) for name in columns) for obj in objs]
+    record_history_rows(
+        model, columns, rows, user=user, reason=reason, history_type=history_type, links=links
+    )
+
+
+def record_history_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    user,
+    reason: str,
+    history_type: str = "~",
+    links: dict[str, list[Link]] | None = None,
+) -> None:
+    """`record_history` of records given as plain rows (values in the order of `columns`,
+    which holds every tracked field), as just written with `insert_rows`."""
+    if not rows:
+        return
     history_model = model.history.model
-    now = timezone.now()
-    tracked = history_model.tracked_fields
+    history_fields = {"history_id", "history_date", "history_change_reason", "history_type"}
+    history_fields.add("history_user_id")
+    tracked = [field.attname for field in history_model.tracked_fields]
+    untracked = {f.attname for f in history_model._meta.concrete_fields} - set(tracked)
+    if untracked != history_fields:
+        raise ValueError(f"Unexpected history fields of {model.__name__}: {untracked}")
+    index = [list(columns).index(name) for name in tracked]
+    pk_index = list(columns).index(model._meta.pk.attname)
     # The reason column is varchar(100); a long characteristic name must not break the action.
     reason = str(reason)[: history_model._meta.get_field("history_change_reason").max_length]
-    records = history_model.objects.bulk_create(
-        history_model(
-            history_date=now,
-            history_user=user,
-            history_change_reason=reason,
-            history_type=history_type,
-            **{field.attname: getattr(obj, field.attname) for field in tracked},
-        )
-        for obj in objs
+    stamp = (timezone.now(), reason, history_type, user.pk if user is not None else None)
+    history_ids = insert_rows(
+        history_model,
+        [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
+        ((*(row[i] for i in index), *stamp) for row in rows),
+        returning_ids=True,
     )
-    record_of = {obj.pk: record for obj, record in zip(objs, records, strict=True)}
+    record_of = {row[pk_index]: record for row, record in zip(rows, history_ids, strict=True)}
     for field in history_model._history_m2m_fields:
         through = field.remote_field.through
-        own = field.m2m_field_name()
-        links = defaultdict(list)
-        for link in through.objects.filter(**{f"{own}_id__in": list(record_of)}):
-            links[getattr(link, f"{own}_id")].append(link)
+        own, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        known = (links or {}).get(field.name)
+        if known is None:
+            known = _links(through, own, target, list(record_of))
         snapshot_model = getattr(history_model, field.name).model
-        snapshot_model.objects.bulk_create(
-            snapshot_model(
-                history=record_of[owner],
-                **{f.attname: getattr(link, f.attname) for f in through._meta.fields},
-            )
-            for owner, owner_links in links.items()
-            for link in owner_links
+        insert_rows(
+            snapshot_model,
+            ["id", own, target, "history_id"],
+            ((pk, owner, other, record_of[owner]) for pk, owner, other in known),
         )
+
+
+def _links(through, own: str, target: str, owners: list[int]) -> list[Link]:
+    found = []
+    size = connection.features.max_query_params or len(owners) or 1
+    for start in range(0, len(owners), size):
+        found += through.objects.filter(**{f"{own}__in": owners[start : start + size]}).values_list(
+            "id", own, target
+        )
+    return found
 
 
 def restored_m2m_initial(instance: models.Model) -> dict[str, list[int]]:
