@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test benchmark setup messages lint format clean
+.PHONY: run test benchmark setup messages chromium lint format clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: setup
+test: setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
@@ -35,6 +35,11 @@ $(STAMP): pyproject.toml
 messages:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 lint:
 	$(BIN)/ruff check .
