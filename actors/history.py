@@ -25,6 +25,8 @@ _PREPARED = {
     "UUIDField",
 }
 FEW_ROWS = 1000
+# What psycopg takes as it is (the backend's adaptation returns these values unchanged).
+_NATIVE = {"DateField", "DateTimeField", "DecimalField", "TimeField"}
 Link = tuple[int, int, int]  # a many-to-many row: (its id, owner id, target id)
 
 
@@ -34,9 +36,13 @@ def _plain(value):
 
 
 def _adapter(field: models.Field):
-    if field.get_internal_type() in _PREPARED:
+    """How a column's Python values become parameters, or None where they already are."""
+    if field.choices:
+        return _plain
+    kind = field.get_internal_type()
+    if kind in _PREPARED and not (connection.vendor == "postgresql" and kind in _NATIVE):
         return functools.partial(field.get_db_prep_save, connection=connection)
-    return _plain
+    return None
 
 
 def insert_rows(
@@ -54,8 +60,10 @@ def insert_rows(
     the sequence first).
     """
     fields = [model._meta.get_field(name) for name in columns]
-    adapters = [_adapter(field) for field in fields]
-    rows = [tuple(adapt(value) for adapt, value in zip(adapters, row, strict=True)) for row in rows]
+    adapters = [(i, adapt) for i, field in enumerate(fields) if (adapt := _adapter(field))]
+    rows = [tuple(row) for row in rows]
+    if adapters:
+        rows = [_adapted(row, adapters) for row in rows]
     if not rows:
         return []
     quote = connection.ops.quote_name
@@ -93,6 +101,13 @@ def insert_rows(
                 if returning_ids:
                     ids += [pk for (pk,) in cursor.fetchall()]
     return ids
+
+
+def _adapted(row: tuple, adapters: list) -> tuple:
+    row = list(row)
+    for i, adapt in adapters:
+        row[i] = adapt(row[i])
+    return tuple(row)
 
 
 def _copy(cursor, sql: str, rows: list[tuple]) -> None:

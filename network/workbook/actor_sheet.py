@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 
-from actors.history import record_history
+from actors.history import Link, insert_rows, record_history, record_history_rows
 from actors.models import (
     Actor,
     ActorType,
@@ -37,7 +37,6 @@ from needs.models import Focus, NeedArea
 from needs.resources import labels
 from platforms.resources import NetworkActorResource
 
-from ..synthetic import insert_pairs
 from . import values
 from .reader import Problem, SheetData, SheetSpec, header_key
 
@@ -61,6 +60,9 @@ TEXTS = {
     "Co aktér potřebuje od ostatních": "needs_from_others",
 }
 CHECKED_ONLY = {"ID", "Účast v platformách"}
+# Every many-to-many column, by the Actor field it writes.
+M2M_FIELDS = {header: name for header, (name, _, _) in M2M.items()}
+M2M_FIELDS["Územní působnost"] = "served_municipalities"
 _CAPACITY = re.compile(r"^(.*?)\s*\((.+)\)$")
 
 
@@ -461,19 +463,21 @@ def _validate(plan: SheetPlan, problems: list[Problem], sheet: str) -> None:
             problems.append(Problem("Věk od je vyšší než věk do.", sheet=sheet, row=row.row))
 
 
-def _set_scalars(actor: Actor, state: dict) -> list[str]:
-    changed = []
-    for header, attname in SCALARS.items():
-        if header in state:
-            setattr(actor, attname, state[header])
-            changed.append(attname)
+def _scalar_values(state: dict) -> dict:
+    """The actor's attributes the state sets, by attname."""
+    found = {attname: state[header] for header, attname in SCALARS.items() if header in state}
     if "Územní působnost" in state:
-        actor.territorial_scope = state["Územní působnost"][0]
-        changed.append("territorial_scope")
+        found["territorial_scope"] = state["Územní působnost"][0]
     if "Naplněnost kapacity" in state:
-        actor.capacity, actor.capacity_date = state["Naplněnost kapacity"]
-        changed += ["capacity", "capacity_date"]
-    return changed
+        found["capacity"], found["capacity_date"] = state["Naplněnost kapacity"]
+    return found
+
+
+def _set_scalars(actor: Actor, state: dict) -> list[str]:
+    found = _scalar_values(state)
+    for attname, value in found.items():
+        setattr(actor, attname, value)
+    return list(found)
 
 
 def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: bool) -> None:
@@ -493,15 +497,11 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
             + ". Nahrajte soubor znovu a zkontrolujte nový náhled."
         )
     organisations = _organisations(plan)
-    new_actors = []
-    for row in plan.added:
-        actor = Actor(status=Actor.Status.ACTIVE)
-        _set_scalars(actor, row.state)
-        actor.organisation = organisations.get(id(row))
-        new_actors.append(actor)
-    Actor.objects.bulk_create(new_actors)
-    for row, actor in zip(plan.added, new_actors, strict=True):
-        row.record_id = actor.pk
+    columns, new_rows = _new_actor_rows(plan.added, organisations)
+    new_ids = insert_rows(Actor, columns[1:], [row[1:] for row in new_rows], returning_ids=True)
+    for row, pk in zip(plan.added, new_ids, strict=True):
+        row.record_id = pk
+    new_rows = [(pk, *row[1:]) for pk, row in zip(new_ids, new_rows, strict=True)]
     changed_actors = []
     fields = {"version"}
     current = Actor.objects.in_bulk(changed_ids)
@@ -518,11 +518,19 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
     if changed_actors:
         Actor.objects.bulk_update(changed_actors, sorted(fields), batch_size=500)
     touched = [*plan.added, *plan.changed]
-    _write_m2m(touched)
+    links = _write_m2m(touched)
     _write_contacts(touched, user)
     _write_notes(touched, user)
     _write_characteristics(sheet_rows, touched, user)
-    record_history(new_actors, user=user, reason=REASON, history_type="+")
+    # A new actor's links are all written above; the history needs not read them again.
+    added = set(new_ids)
+    new_links = {
+        name: [link for link in links.get(name, []) if link[1] in added]
+        for name in M2M_FIELDS.values()
+    }
+    record_history_rows(
+        Actor, columns, new_rows, user=user, reason=REASON, history_type="+", links=new_links
+    )
     record_history(changed_actors, user=user, reason=REASON)
     if ended_ids:
         today = timezone.localdate()
@@ -534,6 +542,27 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
             user=user,
             reason="Import sešitu: chybí v souboru",
         )
+
+
+def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str], list[tuple]]:
+    """Every column of the new actors (the pk still None), as plain rows for insert_rows."""
+    template = Actor(status=Actor.Status.ACTIVE)
+    now = timezone.now()
+    template.created_at = template.updated_at = now
+    columns = [field.attname for field in Actor._meta.concrete_fields]
+    defaults = {name: getattr(template, name) for name in columns}
+    found = []
+    for row in rows:
+        values_ = {**defaults, **_scalar_values(row.state)}
+        organisation = organisations.get(id(row))
+        values_["organisation_id"] = organisation.pk if organisation is not None else None
+        found.append(tuple(values_[name] for name in columns))
+    return columns, found
+
+
+def _existing(rows: list[RowPlan]) -> list[int]:
+    """The actors of the rows that were in the network before: only they have old values."""
+    return [row.record_id for row in rows if row.version is not None]
 
 
 def _changed_headers(row: RowPlan) -> set[str]:
@@ -564,23 +593,25 @@ def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
     return result
 
 
-def _write_m2m(rows: list[RowPlan]) -> None:
-    fields = {header: name for header, (name, _, _) in M2M.items()}
-    fields["Územní působnost"] = "served_municipalities"
-    for header, name in fields.items():
+def _write_m2m(rows: list[RowPlan]) -> dict[str, list[Link]]:
+    """Replace the links of the columns the rows change; the links written, by field name."""
+    written = {}
+    for header, name in M2M_FIELDS.items():
         affected = [row for row in rows if header in _changed_headers(row) and header in row.state]
         if not affected:
             continue
         relation = Actor._meta.get_field(name)
         through = relation.remote_field.through
-        target = relation.m2m_reverse_field_name()
-        through.objects.filter(actor_id__in=[row.record_id for row in affected]).delete()
+        target = f"{relation.m2m_reverse_field_name()}_id"
+        through.objects.filter(actor_id__in=_existing(affected)).delete()
         pairs = []
         for row in affected:
             chosen = row.state[header][1] if header == "Územní působnost" else row.state[header]
             pairs += [(row.record_id, pk) for pk in chosen]
-        # Plain pairs with executemany: the ORM's per-object cost dominated large imports.
-        insert_pairs(through, "actor_id", f"{target}_id", pairs)
+        # Plain pairs: the ORM's per-object cost dominated large imports.
+        ids = insert_rows(through, ["actor_id", target], pairs, returning_ids=True)
+        written[name] = [(pk, *pair) for pk, pair in zip(ids, pairs, strict=True)]
+    return written
 
 
 def _write_contacts(rows: list[RowPlan], user) -> None:
@@ -589,16 +620,23 @@ def _write_contacts(rows: list[RowPlan], user) -> None:
     ]
     if not affected:
         return
-    ContactPerson.objects.filter(actor_id__in=[r.record_id for r in affected]).delete()
-    created = ContactPerson.objects.bulk_create(
-        ContactPerson(actor_id=r.record_id, name=name, role=role, phone=phone, email=email, order=i)
+    ContactPerson.objects.filter(actor_id__in=_existing(affected)).delete()
+    columns = ["actor_id", "name", "role", "phone", "email", "order"]
+    rows = [
+        (r.record_id, name, role, phone, email, i)
         for r in affected
         for i, (name, role, phone, email) in enumerate(r.state["Kontaktní osoby"])
+    ]
+    ids = insert_rows(ContactPerson, columns, rows, returning_ids=True)
+    rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    record_history_rows(
+        ContactPerson, ["id", *columns], rows, user=user, reason=REASON, history_type="+"
     )
-    record_history(created, user=user, reason=REASON, history_type="+")
 
 
 def _write_notes(rows: list[RowPlan], user) -> None:
+    columns = ["actor_id", "text", "visibility", "author_id", "created_at"]
+    author, now = (user.pk if user is not None else None), timezone.now()
     for header, visibility in (
         ("Poznámka", Note.Visibility.SHARED),
         ("Soukromá poznámka", Note.Visibility.PRIVATE),
@@ -607,9 +645,7 @@ def _write_notes(rows: list[RowPlan], user) -> None:
         if not affected:
             continue
         existing = defaultdict(dict)
-        for note in Note.objects.filter(
-            actor_id__in=[r.record_id for r in affected], visibility=visibility
-        ):
+        for note in Note.objects.filter(actor_id__in=_existing(affected), visibility=visibility):
             existing[note.actor_id].setdefault(note.text.strip(), note.pk)
         stale, new = [], []
         for row in affected:
@@ -617,12 +653,14 @@ def _write_notes(rows: list[RowPlan], user) -> None:
             wanted = set(row.state[header])
             stale += [pk for text, pk in kept.items() if text not in wanted]
             new += [
-                Note(actor_id=row.record_id, text=text, visibility=visibility, author=user)
+                (row.record_id, text, visibility.value, author, now)
                 for text in row.state[header]
                 if text not in kept
             ]
         Note.objects.filter(pk__in=stale).delete()
-        record_history(Note.objects.bulk_create(new), user=user, reason=REASON, history_type="+")
+        ids = insert_rows(Note, columns, new, returning_ids=True)
+        new = [(pk, *row) for pk, row in zip(ids, new, strict=True)]
+        record_history_rows(Note, ["id", *columns], new, user=user, reason=REASON, history_type="+")
 
 
 def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan], user) -> None:
@@ -632,14 +670,15 @@ def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan], user) ->
         if not affected:
             continue
         CharacteristicValue.objects.filter(
-            characteristic=characteristic, actor_id__in=[r.record_id for r in affected]
+            characteristic=characteristic, actor_id__in=_existing(affected)
         ).delete()
+        columns = ["actor_id", "characteristic_id", "boolean", "text", "number", "option_id"]
         created, options = [], []
         for row in affected:
             value = row.state[header]
             if value is None:
                 continue
-            fields = {"text": None}
+            fields = dict.fromkeys(columns[2:])
             if characteristic.kind == kind.BOOLEAN:
                 fields["boolean"] = value
             elif characteristic.kind == kind.NUMBER:
@@ -648,15 +687,24 @@ def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan], user) ->
                 fields["option_id"] = value
             elif characteristic.kind == kind.TEXT:
                 fields["text"] = value
-            created.append(
-                CharacteristicValue(actor_id=row.record_id, characteristic=characteristic, **fields)
-            )
+            created.append((row.record_id, characteristic.pk, *fields.values()))
             options.append(value if characteristic.kind == kind.MULTICHOICE else ())
-        CharacteristicValue.objects.bulk_create(created)
+        ids = insert_rows(CharacteristicValue, columns, created, returning_ids=True)
+        created = [(pk, *row) for pk, row in zip(ids, created, strict=True)]
         through = CharacteristicValue.options.through
-        through.objects.bulk_create(
-            through(characteristicvalue_id=v.pk, characteristicoption_id=o)
-            for v, chosen in zip(created, options, strict=True)
-            for o in chosen
+        pairs = [(pk, o) for pk, chosen in zip(ids, options, strict=True) for o in chosen]
+        link_ids = insert_rows(
+            through,
+            ["characteristicvalue_id", "characteristicoption_id"],
+            pairs,
+            returning_ids=True,
         )
-        record_history(created, user=user, reason=REASON, history_type="+")
+        record_history_rows(
+            CharacteristicValue,
+            ["id", *columns],
+            created,
+            user=user,
+            reason=REASON,
+            history_type="+",
+            links={"options": [(pk, *pair) for pk, pair in zip(link_ids, pairs, strict=True)]},
+        )
