@@ -59,7 +59,10 @@ class MapActors:
         self.base = base
         self.request = request
         self.columns = self.catalogue.pick(map_.columns)
-        self.card_columns = self.catalogue.pick(map_.card_fields or self.catalogue.columns)
+        # The card always gives the ways to reach the actor (issue 4), whatever else it shows.
+        card = list(map_.card_fields or self.catalogue.columns)
+        card += [key for key in ("phone", "email", "contacts") if key not in card]
+        self.card_columns = self.catalogue.pick(card)
 
     @cached_property
     def filter(self) -> ActorFilter:

@@ -17,6 +17,7 @@ from tests.factories import (
     ActorFactory,
     ActorTypeFactory,
     ContactPersonFactory,
+    LocalPracticeFactory,
     MapFactory,
     MunicipalityFactory,
     NoteFactory,
@@ -151,9 +152,7 @@ def test_card_shows_the_maps_fields_platforms_and_current_posts(case_manager_cli
         valid_from=datetime.date(2026, 11, 1),
     )
     PostFactory(actor=actor, title="Skončená akce", valid_until=datetime.date(2025, 2, 1))
-    phones_only = MapFactory(
-        audience_groups=[roles.CASE_MANAGER], card_fields=["phone", "contacts"]
-    )
+    phones_only = MapFactory(audience_groups=[roles.CASE_MANAGER], card_fields=["phone"])
 
     page = case_manager_client.get(reverse("map_actor", args=[phones_only.pk, actor.pk]))
     text = page.content.decode()
@@ -315,3 +314,39 @@ def test_map_whose_filter_names_a_deleted_value_shows_nothing(case_manager_clien
 
     assert response.context["broken"] is True
     assert names(response) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 30])
+def test_platform_and_need_pages_queries_are_constant(
+    case_manager, django_assert_num_queries, count
+):
+    platform = PlatformMembershipFactory().platform
+    for _ in range(count):
+        PlatformMembershipFactory(platform=platform)
+        PlatformMembershipFactory()
+        practice = LocalPracticeFactory()
+        practice.actors.add(ActorFactory())
+        ActorTypeFactory().activities.add(practice.activity)
+    client = logged_in(case_manager)
+    # session, user, role, the platforms with their member counts
+    with django_assert_num_queries(4):
+        client.get(reverse("platforms"))
+    # session, user, role, the platform, its three vocabularies, its members
+    with django_assert_num_queries(8):
+        client.get(reverse("platform", args=[platform.pk]))
+    # session, user, role, areas, needs, activities, actor types, practice, practice actors
+    with django_assert_num_queries(9):
+        client.get(reverse("needs"))
+
+
+@pytest.mark.django_db
+def test_platform_page_never_shows_the_internal_evaluation(case_manager_client):
+    membership = PlatformMembershipFactory(
+        platform__internal_evaluation="INTERNÍ hodnocení", platform__effectiveness="Funguje"
+    )
+
+    page = case_manager_client.get(reverse("platform", args=[membership.platform.pk]))
+
+    assert "Funguje" in page.content.decode()
+    assert "INTERNÍ" not in page.content.decode()
