@@ -20,10 +20,12 @@ import xlsxwriter
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.test import override_settings
 
 from actors.models import Actor
 from network.workbook.export import export_workbook, template_sheets
 from network.workbook.importer import import_workbook
+from platforms.models import PlatformMembership
 from platforms.resources import NetworkActorResource
 
 ACTORS = "Aktéři sítě"
@@ -117,10 +119,12 @@ class Command(BaseCommand):
         worksheet = book.add_worksheet(ACTORS)
         worksheet.write_row(0, 0, headers)
         id_column = headers.index("ID")
+        # New actors take part in no platform yet; the platforms sheet would add them.
+        platforms_column = headers.index("Účast v platformách")
         dataset = tablib.Dataset(headers=headers)
         for index, row in enumerate(rows[1:], start=1):
             row = list(row)
-            row[id_column] = ""
+            row[id_column] = row[platforms_column] = ""
             worksheet.write_row(index, 0, row)
             dataset.append(row)
         book.close()
@@ -156,16 +160,30 @@ class Command(BaseCommand):
                 result = NetworkActorResource().import_data(
                     dataset, dry_run=False, raise_errors=False, use_transactions=False
                 )
-            errors = len(result.invalid_rows) + sum(len(r.errors) for r in result.rows)
+            imported = Actor.objects.count()
             transaction.set_rollback(True)
+        totals = ", ".join(f"{count} {kind}" for kind, count in result.totals.items() if count)
+        errored = len(result.invalid_rows) + len(result.error_rows)
         self.stdout.write(
-            default.line(ours, f", {errors} rows with errors")
+            default.line(ours, f", {imported} actors written ({totals}), {errored} rows errored")
             + f"  -> ours is {default.seconds / ours.seconds:.1f}x faster"
         )
 
     def _clear_actors(self) -> None:
-        from platforms.models import PlatformMembership
+        """Remove every actor and what hangs on it: set-up, not measured.
 
-        # Organisations stay: both import paths find them by IČO or name.
-        PlatformMembership.objects.all().delete()
-        Actor.objects.all().delete()
+        Organisations stay: both import paths find them by IČO or name. No history and no
+        ORM cascade: deleting 10,000 actors that way took three minutes.
+        """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # CASCADE: links, contacts, notes, values, local practice's actors, and the
+                # platforms (one may name its initiator); the import here reads no platforms.
+                cursor.execute(
+                    f"TRUNCATE {connection.ops.quote_name(Actor._meta.db_table)} CASCADE"
+                )
+                cursor.execute("ANALYZE")
+            return
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            PlatformMembership.objects.all().delete()
+            Actor.objects.all().delete()
