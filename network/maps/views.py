@@ -6,6 +6,7 @@ columns (tests/network/test_maps.py).
 """
 
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -170,7 +171,7 @@ def map_export(request, pk: int):
         for _, row_cells in actors.table(rows(actors.ordered(), columns))
     )
     writer.write_sheet(
-        Sheet(map_.name[:31], [capfirst(str(c.label)) for c in columns], cells, {}), {}
+        Sheet(sheet_name(map_.name), [capfirst(str(c.label)) for c in columns], cells, {}), {}
     )
     writer.close()
     response = HttpResponse(
@@ -180,6 +181,12 @@ def map_export(request, pk: int):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="mapa-{map_.pk}-{stamp}.xlsx"'
     return response
+
+
+def sheet_name(name: str) -> str:
+    """A map's name as Excel allows a sheet to be named: no []:*?/\\, at most 31 characters."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "-", name).strip(" '")[:31].strip(" '")
+    return cleaned or "Mapa"
 
 
 def _coordinator(request) -> None:

@@ -350,3 +350,16 @@ def test_platform_page_never_shows_the_internal_evaluation(case_manager_client):
 
     assert "Funguje" in page.content.decode()
     assert "INTERNÍ" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_export_sheet_is_named_as_excel_allows(case_manager_client):
+    ActorFactory(name="Alfa")
+    odd = MapFactory(
+        audience_groups=[roles.CASE_MANAGER], name="Bezpečí: prevence / rodiny [ORP] a další"
+    )
+
+    response = case_manager_client.get(reverse("map_export", args=[odd.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+
+    assert book.sheetnames == ["Bezpečí- prevence - rodiny -ORP"]
