@@ -220,11 +220,12 @@ def map_builder(request, pk: int | None = None):
         form = MapForm(instance=map_, initial=initial, catalogue=catalogue)
     preview = Map(
         name=map_.name if map_ else "",
-        query=filter_query(data),
         columns=form["columns"].value() or [],
         crisis_network=bool(map_ and map_.crisis_network),
     )
     actors = MapActors(request, preview)
+    # The filter panel shows (and changes) the map's own filter here.
+    actors.filter = ActorFilter(data or None, queryset=actors.base, request=request)
     page = Paginator(actors.ordered(), PAGE_SIZE).get_page(1)
     context = {
         "map": map_,

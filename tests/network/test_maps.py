@@ -363,3 +363,17 @@ def test_export_sheet_is_named_as_excel_allows(case_manager_client):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert book.sheetnames == ["Bezpečí- prevence - rodiny -ORP"]
+
+
+@pytest.mark.django_db
+def test_editing_a_map_starts_from_its_filter(coordinator_client):
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school)
+    ActorFactory(name="Poradna")
+    schools = MapFactory(query=f"typ={school.pk}")
+
+    page = coordinator_client.get(reverse("map_edit", args=[schools.pk]))
+
+    assert page.context["filter"].form["typ"].value() == [str(school.pk)]
+    assert [cells[0][0] for _, cells in page.context["table"]] == ["ZŠ Lipová"]
+    assert page.context["form"]["query"].value() == f"typ={school.pk}"
