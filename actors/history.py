@@ -32,7 +32,7 @@ Link = tuple[int, int, int]  # a many-to-many row: (its id, owner id, target id)
 
 def _plain(value):
     # Choices are enum members; the database takes their value (psycopg dumps an enum's name).
-    return value.value if isinstance(value, enum.Enum) else value
+    return value._value_ if isinstance(value, enum.Enum) else value
 
 
 def _adapter(field: models.Field):

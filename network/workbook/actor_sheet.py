@@ -59,6 +59,7 @@ TEXTS = {
     "E-mail": "email",
     "Co aktér potřebuje od ostatních": "needs_from_others",
 }
+_TEXT_FIELDS = {header: Actor._meta.get_field(name) for header, name in TEXTS.items()}
 CHECKED_ONLY = {"ID", "Účast v platformách"}
 # Every many-to-many column, by the Actor field it writes.
 M2M_FIELDS = {header: name for header, (name, _, _) in M2M.items()}
@@ -277,13 +278,15 @@ def _contact(line: str) -> tuple[str, str, str, str]:
     return (name, role, phone, email)
 
 
-def validate_fields(actor: Actor, fields: list[str]) -> list[str]:
-    """Model field validation (length, e-mail, URL) of the given fields, as Czech messages."""
+def validate_texts(state: dict) -> list[str]:
+    """Model field validation (length, e-mail, URL) of the state's texts, as Czech messages."""
     messages = []
-    for name in fields:
-        model_field = actor._meta.get_field(name)
+    for header, value in state.items():
+        model_field = _TEXT_FIELDS.get(header)
+        if model_field is None or (value == "" and model_field.blank):
+            continue
         try:
-            model_field.clean(getattr(actor, model_field.attname), actor)
+            model_field.clean(value, None)
         except ValidationError as error:
             messages.extend(f"{model_field.verbose_name}: {m}" for m in error.messages)
     return messages
@@ -453,10 +456,7 @@ def _same_org(old: dict, new: dict) -> bool:
 
 def _validate(plan: SheetPlan, problems: list[Problem], sheet: str) -> None:
     for row in (*plan.added, *plan.changed):
-        actor = Actor()
-        fields = [SCALARS[h] for h in row.state if h in TEXTS]
-        _set_scalars(actor, row.state)
-        for message in validate_fields(actor, fields):
+        for message in validate_texts(row.state):
             problems.append(Problem(message, sheet=sheet, row=row.row))
         age_from, age_to = row.state.get("Věk od"), row.state.get("Věk do")
         if age_from is not None and age_to is not None and age_from > age_to:

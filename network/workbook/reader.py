@@ -84,6 +84,8 @@ def clean_cell(value: object, problems: list[Problem], where: dict) -> object:
     """Text (NFC, trimmed, no invisible characters), int, float, date, or None."""
     if value is None or value == "":
         return None
+    if type(value) is str:  # most cells: skip the other types' checks
+        return _clean_text(value, problems, where)
     if isinstance(value, bool):
         return "ano" if value else "ne"
     if isinstance(value, float):
@@ -96,7 +98,10 @@ def clean_cell(value: object, problems: list[Problem], where: dict) -> object:
         return value
     if isinstance(value, (datetime.time, datetime.timedelta)):
         return str(value)
-    text = str(value)
+    return _clean_text(str(value), problems, where)
+
+
+def _clean_text(text: str, problems: list[Problem], where: dict) -> str | None:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if _HAS_INVISIBLE.search(text):
