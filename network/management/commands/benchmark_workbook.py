@@ -5,12 +5,15 @@ For each size: generate the network, then
 - import: the exported actor sheet without IDs into the network without its actors (every row
   a new actor, the heaviest case), preview + apply; beside django-import-export's default
   ModelResource path on the same rows, and beside the floor (parse only + bulk insert).
-Each line prints seconds, ratios, queries and the process's peak memory so far (the high-water
-mark of the resident set, which includes the Rust parser's memory). It changes the current
+Each line prints seconds, ratios, queries and the process's peak resident set during that
+phase (on Linux the high-water mark is reset before it; it includes what the process already
+holds and the Rust parser's memory; elsewhere the peak so far). It changes the current
 database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
 """
 
+import gc
 import io
+import re
 import resource
 import time
 
@@ -31,12 +34,31 @@ from platforms.resources import NetworkActorResource
 ACTORS = "Aktéři sítě"
 
 
+def _reset_peak() -> bool:
+    """Start the process's peak resident set afresh (Linux), so a phase reports its own."""
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_mb(reset: bool) -> float:
+    if reset:
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class Measured:
     def __init__(self, label: str):
         self.label = label
 
     def __enter__(self):
         self.queries = 0
+        self.reset = _reset_peak()
         self.wrapper = connection.execute_wrapper(self._count)
         self.wrapper.__enter__()
         self.started = time.perf_counter()
@@ -49,13 +71,14 @@ class Measured:
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.started
         self.wrapper.__exit__(*exc)
-        self.rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.rss = _peak_mb(self.reset)
 
     def line(self, base: "Measured | None" = None, note: str = "") -> str:
         ratio = f" ({self.seconds / base.seconds:5.2f}x {base.label})" if base else ""
+        peak = "peak RSS" if self.reset else "process peak RSS so far"
         return (
             f"    {self.label:34} {self.seconds:7.2f} s{ratio}, {self.queries:6} queries, "
-            f"process peak RSS so far {self.rss:5.0f} MB{note}"
+            f"{peak} {self.rss:5.0f} MB{note}"
         )
 
 
