@@ -133,6 +133,10 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
         preview.platforms = platform_sheet.plan_platforms(
             platforms, by_title[PLATFORMS], preview.problems
         )
+    if by_title.get(ACTORS) and by_title[ACTORS].rows:
+        platform_sheet.check_participation(
+            by_title[ACTORS], by_title.get(PLATFORMS), preview.problems
+        )
     if by_title.get(NEEDS) and by_title[NEEDS].rows:
         needs = need_sheet.NeedSheet(preview.actors)
         preview.needs = need_sheet.plan_needs(needs, by_title[NEEDS], preview.problems)

@@ -369,3 +369,99 @@ def _write_memberships(rows: list[RowPlan], new_ids: dict, user) -> None:
     record_history(updated, user=user, reason=REASON)
     created = PlatformMembership.objects.bulk_create(created)
     record_history(created, user=user, reason=REASON, history_type="+")
+
+
+PARTICIPATION = "Účast v platformách"
+
+
+def check_participation(
+    actors: SheetData, platforms: SheetData | None, problems: list[Problem]
+) -> None:
+    """Warn where a row's `Účast v platformách` differs from what the file's platforms sheet
+    (authoritative when present) or else the network says; nothing is written from it."""
+    if header_key(PARTICIPATION) not in actors.headers:
+        return
+    roles = labels(PlatformMembership.Role)
+    if platforms is not None and platforms.rows:
+        expected = _sheet_participation(platforms, roles)
+        source = f"listu „{platforms.name}“"
+    else:
+        expected = _network_participation(roles)
+        source = "síti"
+    by_id = {pk: header_key(name) for pk, name in Actor.objects.values_list("pk", "name")}
+    for number, cells in actors.rows:
+        name = cells.get(header_key("Název aktéra"))
+        try:
+            actor_id = values.record_id(cells.get(header_key("ID")))
+        except values.ValueProblem:
+            continue  # reported by the actor sheet
+        key = by_id.get(actor_id) if platforms is None or not platforms.rows else None
+        wanted = expected.get(key or header_key(values.text(name)), {})
+        found = _participation(values.split_list(cells.get(header_key(PARTICIPATION))), roles)
+        if found != set(wanted):
+            shown = "; ".join(sorted(wanted.values())) or "žádná"
+            problems.append(
+                Problem(
+                    f"Účast v platformách neodpovídá {source} (tam: „{shown}“). Sloupec se jen "
+                    "kontroluje a nic se z něj nezapisuje; účast se mění na listu "
+                    "„Mezioborové platformy“.",
+                    sheet=actors.name,
+                    row=number,
+                    column=PARTICIPATION,
+                    warning=True,
+                )
+            )
+
+
+def _participation(items: list[str], roles: dict) -> set[tuple[str, str]]:
+    """(platform key, role) of `Platform (role)` items; without a role, a standing member."""
+    found = set()
+    for item in items:
+        for role, label in roles.items():
+            suffix = f" ({label})"
+            if role != PlatformMembership.Role.MEMBER and item.endswith(suffix):
+                found.add((header_key(item[: -len(suffix)]), role))
+                break
+        else:
+            found.add((header_key(item), PlatformMembership.Role.MEMBER))
+    return found
+
+
+def _entry(platform: str, role: str, roles: dict) -> tuple[tuple[str, str], str]:
+    shown = platform if role == PlatformMembership.Role.MEMBER else f"{platform} ({roles[role]})"
+    return (header_key(platform), role), shown
+
+
+def _network_participation(roles: dict) -> dict[str, dict]:
+    """Actor name key -> {(platform key, role): as written} of the network's memberships."""
+    found = defaultdict(dict)
+    for actor, platform, role in PlatformMembership.objects.values_list(
+        "actor__name", "platform__name", "role"
+    ):
+        key, shown = _entry(platform, role, roles)
+        found[header_key(actor)][key] = shown
+    return found
+
+
+def _sheet_participation(data: SheetData, roles: dict) -> dict[str, dict]:
+    """The same from the platforms sheet's coordinators and members, by actor name."""
+    found = defaultdict(dict)
+    person = header_key(PERSON_PREFIX)
+    for _, cells in data.rows:
+        platform = values.text(cells.get(header_key("Název platformy"))).strip()
+        if not platform:
+            continue
+        for item in values.split_list(cells.get(header_key("Koordinátor"))):
+            if not header_key(item).startswith(person):
+                key, shown = _entry(platform, PlatformMembership.Role.COORDINATOR, roles)
+                found[header_key(item)][key] = shown
+        for item in values.split_list(cells.get(header_key("Složení účastníků"))):
+            name, role = item, PlatformMembership.Role.MEMBER
+            for suffix_role in ROLE_SUFFIXES:
+                suffix = f" ({roles[suffix_role]})"
+                if item.endswith(suffix):
+                    name, role = item[: -len(suffix)], suffix_role
+                    break
+            key, shown = _entry(platform, role, roles)
+            found[header_key(name)][key] = shown
+    return found

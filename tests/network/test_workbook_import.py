@@ -8,6 +8,7 @@ from actors.models import Actor, ContactPerson, Note, Organisation
 from needs.models import NeedArea
 from network.workbook import actor_sheet
 from network.workbook.importer import import_workbook, preview_workbook
+from network.workbook.reader import Problem
 from tests.factories import (
     ActorFactory,
     ActorTypeFactory,
@@ -442,4 +443,55 @@ def test_changing_one_end_of_the_age_range_is_checked_against_the_other():
 
     assert [p.located() for p in preview.errors] == [
         "Aktéři sítě, řádek 2: Věk od je vyšší než věk do."
+    ]
+
+
+def participation_problems(preview) -> list:
+    return [p for p in preview.problems if p.column == "Účast v platformách"]
+
+
+@pytest.mark.django_db
+def test_platform_participation_is_only_checked_against_the_platforms_sheet_or_the_network():
+    from platforms.models import PlatformMembership
+    from tests.factories import PlatformFactory, PlatformMembershipFactory
+
+    platform = PlatformFactory(name="Tým pro mládež")
+    ActorFactory(name="Policie ČR")
+    PlatformMembershipFactory(platform=platform, actor=ActorFactory(name="ZŠ Lipová"))
+    book = exported_book()
+    assert participation_problems(preview_workbook(saved(book))[0]) == []
+    set_cell(book[ACTORS], "Policie ČR", "Účast v platformách", "Tým pro mládež (přizvaný host)")
+    row = row_of(book[ACTORS], "Policie ČR")
+    whole = saved(book)
+    del book["Mezioborové platformy"]
+    alone = saved(book)
+
+    preview = import_workbook(whole, user=None)
+    alone_preview = import_workbook(alone, user=None)
+
+    rest = (
+        "Sloupec se jen kontroluje a nic se z něj nezapisuje; účast se mění na listu "
+        "„Mezioborové platformy“."
+    )
+    assert participation_problems(preview) == [
+        Problem(
+            f"Účast v platformách neodpovídá listu „Mezioborové platformy“ (tam: „žádná“). {rest}",
+            sheet=ACTORS,
+            row=row,
+            column="Účast v platformách",
+            warning=True,
+        )
+    ]
+    assert participation_problems(alone_preview) == [
+        Problem(
+            f"Účast v platformách neodpovídá síti (tam: „žádná“). {rest}",
+            sheet=ACTORS,
+            row=row,
+            column="Účast v platformách",
+            warning=True,
+        )
+    ]
+    assert preview.errors == alone_preview.errors == []
+    assert list(PlatformMembership.objects.values_list("actor__name", "role")) == [
+        ("ZŠ Lipová", "member")
     ]
