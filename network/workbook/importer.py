@@ -1,5 +1,7 @@
 """Import of the workbook: preview first, then apply whole in one transaction or not at all."""
 
+import functools
+import gc
 import hashlib
 from dataclasses import dataclass, field
 
@@ -85,6 +87,25 @@ class Preview:
         return sum(len(s.plan.missing) for s in self.sections if s.ends_missing)
 
 
+def without_cyclic_gc(function):
+    """Run without the cyclic garbage collector: a workbook makes hundreds of thousands of
+    long-lived rows, and each collection of the oldest generation walked them all again
+    (a seventh of a 10,000-actor import). Reference counting still frees as usual."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@without_cyclic_gc
 def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     """Read, check and compare the file with the network; nothing is written."""
     actors = actor_sheet.ActorSheet(include_private=True)
@@ -143,6 +164,7 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     return preview, actors
 
 
+@without_cyclic_gc
 def import_workbook(
     data: bytes, *, user, end_missing: bool = False, expected_digest: str | None = None
 ) -> Preview:
