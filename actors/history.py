@@ -24,6 +24,7 @@ _PREPARED = {
     "TimeField",
     "UUIDField",
 }
+# Fewer rows than this with `returning_ids` go by INSERT ... RETURNING instead of COPY.
 FEW_ROWS = 1000
 # What psycopg takes as it is (the backend's adaptation returns these values unchanged).
 _NATIVE = {"DateField", "DateTimeField", "DecimalField", "TimeField"}
