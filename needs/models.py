@@ -3,6 +3,7 @@
 This app depends on nothing else of ours; actors and local practice refer to it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,16 @@ class Activity(models.Model):
         help_text=_("Which actors can carry the activity out together."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The annual revision verifies activities as it does actors and platforms (DOMAIN.md 9).
+    verified_on = models.DateField(_("last verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
 
     history = HistoricalRecords()
 

@@ -38,6 +38,7 @@ class NetworkAdminSite(admin.AdminSite):
     def get_urls(self):
         from .need_tree import need_tree_view
         from .quality import data_quality_view
+        from .revisions import views as revisions
         from .workbook.views import workbook_download, workbook_preview, workbook_view
 
         return [
@@ -49,6 +50,28 @@ class NetworkAdminSite(admin.AdminSite):
                 "sesit/import/<int:pk>/",
                 self.admin_view(workbook_preview),
                 name="workbook_preview",
+            ),
+            path("revize/", self.admin_view(revisions.revisions_view), name="revisions"),
+            path(
+                "revize/porovnani/",
+                self.admin_view(revisions.revision_compare),
+                name="revision_compare",
+            ),
+            path("revize/<int:year>/", self.admin_view(revisions.revision_view), name="revision"),
+            path(
+                "revize/<int:year>/zaznamy/",
+                self.admin_view(revisions.revision_records),
+                name="revision_records",
+            ),
+            path(
+                "revize/<int:year>/sesit/",
+                self.admin_view(revisions.revision_workbook),
+                name="revision_workbook",
+            ),
+            path(
+                "revize/<int:year>/uzavrit/",
+                self.admin_view(revisions.revision_close),
+                name="revision_close",
             ),
             *super().get_urls(),
         ]

@@ -1,11 +1,15 @@
-"""Records of the whole-network layer: the workbooks uploaded for import."""
+"""Records of the whole-network layer: uploaded workbooks, maps and the annual revisions."""
 
+import gzip
 import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from .roles import COORDINATOR
 
 
 class WorkbookUpload(models.Model):
@@ -46,8 +50,6 @@ class MapQuerySet(models.QuerySet):
 
         One query: the role check is part of it (a map page has a budget of six).
         """
-        from .roles import COORDINATOR
-
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if user.is_superuser:
@@ -136,3 +138,169 @@ class Map(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("map", args=[self.pk])
+
+
+class FrozenSnapshot(Exception):
+    """A revision's snapshot never changes once taken (DOMAIN.md decision 9)."""
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise FrozenSnapshot("A revision snapshot cannot be changed.")
+
+    def delete(self):
+        raise FrozenSnapshot("A revision snapshot cannot be deleted.")
+
+
+class Snapshot(models.Model):
+    """The three templates as they stood at one moment of a revision, frozen for good.
+
+    `data` holds the rows of the template sheets as text (gzip-compressed JSON, see
+    `network.revisions.snapshot`); `workbook` the revision's workbook as it was downloadable
+    on the day it was closed. Rows are only ever inserted: the model, its queryset and a
+    database trigger refuse updates (and deletes, which PostgreSQL's trigger refuses too).
+    """
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("when the revision was opened")
+        CLOSED = "closed", _("closed revision")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    taken_at = models.DateTimeField(_("taken"))
+    # Names, not foreign keys: a frozen row must not change when a user or platform does.
+    taken_by = models.CharField(_("taken by"), max_length=200, blank=True)
+    platform = models.CharField(_("discussed at platform"), max_length=300, blank=True)
+    discussed_on = models.DateField(_("discussed on"), null=True, blank=True)
+    data = models.BinaryField(_("templates"))
+    workbook = models.BinaryField(_("workbook"), blank=True, default=b"")
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-taken_at"]
+        verbose_name = _("revision snapshot")
+        verbose_name_plural = _("revision snapshots")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["baseline", "closed"]), name="snapshot_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.CLOSED:
+            return str(_("Revision %(year)s (closed)") % {"year": self.year})
+        return str(_("Revision %(year)s (opened)") % {"year": self.year})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FrozenSnapshot("A revision snapshot cannot be changed.")
+        self.sha256 = self.checksum()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenSnapshot("A revision snapshot cannot be deleted.")
+
+    def checksum(self) -> str:
+        digest = hashlib.sha256(bytes(self.data))
+        digest.update(bytes(self.workbook))
+        return digest.hexdigest()
+
+    def content(self) -> dict:
+        return json.loads(gzip.decompress(bytes(self.data)))
+
+
+class Revision(models.Model):
+    """The annual revision of the three templates (DOMAIN.md decision 9): opened by the
+    coordinator, records verified or updated, discussed at a platform, closed into a snapshot."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("in preparation")
+        CLOSED = "closed", _("closed")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    platform = models.ForeignKey(
+        "platforms.Platform",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discussed at platform"),
+    )
+    baseline = models.OneToOneField(
+        Snapshot,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("templates when opened"),
+    )
+    snapshot = models.OneToOneField(
+        Snapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revision",
+        verbose_name=_("closed snapshot"),
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "closed"]), name="revision_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", snapshot__isnull=True)
+                | models.Q(status="closed", snapshot__isnull=False),
+                name="revision_closed_has_snapshot",
+            ),
+            # One revision in preparation at a time: the checklist and reminders follow it.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="open"),
+                name="revision_one_open",
+                violation_error_message=_("Another revision is already open."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Revision %(year)s") % {"year": self.year})
+
+    def save(self, *args, **kwargs):
+        if self.pk and Revision.objects.filter(pk=self.pk, status=self.Status.CLOSED).exists():
+            raise FrozenSnapshot("A closed revision cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:revision", args=[self.year])
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.CLOSED:
+            raise FrozenSnapshot("A closed revision cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

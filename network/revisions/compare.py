@@ -1,0 +1,151 @@
+"""Year-over-year changes: what was added, ended and changed between two snapshot contents.
+
+Records are matched by the contract's keys (DOMAIN.md §3): actors and platforms by ID,
+memberships by platform and actor, needs by area and name, activities by area, need and name.
+Fields compare as the sheet's text. The verification date and the two membership columns
+(`Účast v platformách`, `Složení účastníků`) are left out: memberships are records of their own.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from actors.resources import SHEET as ACTORS
+from actors.text import czech_key
+from needs.resources import SHEET as NEEDS
+from platforms.models import Platform
+from platforms.resources import SHEET as PLATFORMS
+
+ACTOR, PLATFORM, MEMBERSHIP, NEED, ACTIVITY = "actor", "platform", "membership", "need", "activity"
+KINDS = {
+    ACTOR: _("actor"),
+    PLATFORM: _("platform"),
+    MEMBERSHIP: _("platform membership"),
+    NEED: _("need"),
+    ACTIVITY: _("activity"),
+}
+ADDED, ENDED, CHANGED = "added", "ended", "changed"
+ACTIONS = {ADDED: _("added"), ENDED: _("ended"), CHANGED: _("changed")}
+
+IGNORED = {"ID", "Aktualizováno", "Účast v platformách", "Složení účastníků"}
+NEED_FIELDS = ("Naplňování potřeby", "Rizika nenaplnění")
+ACTIVITY_FIELDS = (
+    "Zaměření činnosti",
+    "Kdo může činnost uskutečnit",
+    "Praxe v lokalitě",
+    "Zapojení aktéři",
+)
+ROLE = "Role v platformě"
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    key: str
+    label: str
+    action: str
+    field: str = ""
+    old: str = ""
+    new: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS[self.action])
+
+
+@dataclass
+class Record:
+    label: str
+    fields: dict[str, str]
+
+
+def records(content: dict) -> dict[str, dict[str, Record]]:
+    """The records of a snapshot content by kind and key."""
+    sheets = content["sheets"]
+    found = {kind: {} for kind in KINDS}
+    names = {}
+    for kind, sheet, title in (
+        (ACTOR, ACTORS, "Název aktéra"),
+        (PLATFORM, PLATFORMS, "Název platformy"),
+    ):
+        for row in _rows(sheets.get(sheet)):
+            key = row.get("ID", "")
+            label = row.get(title, "")
+            names[kind, key] = label
+            found[kind][key] = Record(
+                label, {h: v for h, v in row.items() if h not in IGNORED and h != title}
+            )
+    for platform_id, actor_id, role in content.get("memberships", []):
+        key = f"{platform_id}:{actor_id}"
+        platform = names.get((PLATFORM, str(platform_id)), f"#{platform_id}")
+        actor = names.get((ACTOR, str(actor_id)), f"#{actor_id}")
+        found[MEMBERSHIP][key] = Record(f"{platform} – {actor}", {ROLE: role})
+    for row in _rows(sheets.get(NEEDS)):
+        area, need, activity = (
+            row.get("Oblast potřeb", ""),
+            row.get("Potřeba", ""),
+            row.get("Činnost", ""),
+        )
+        need_key = f"{area} / {need}"
+        if need_key not in found[NEED]:
+            found[NEED][need_key] = Record(need_key, {f: row.get(f, "") for f in NEED_FIELDS})
+        if activity:
+            key = f"{need_key} / {activity}"
+            found[ACTIVITY][key] = Record(key, {f: row.get(f, "") for f in ACTIVITY_FIELDS})
+    return found
+
+
+def _rows(sheet: dict | None) -> Iterator[dict[str, str]]:
+    if not sheet:
+        return
+    headers = sheet["headers"]
+    for row in sheet["rows"]:
+        yield dict(zip(headers, row, strict=False))
+
+
+def compare(old: dict, new: dict) -> list[Change]:
+    """The changes from content `old` to content `new`, by kind, then action and name."""
+    before, after = records(old), records(new)
+    with translation.override("cs"):
+        platform_ended = str(Platform.Status.ENDED.label)
+    changes = []
+    for kind in KINDS:
+        was, now = before[kind], after[kind]
+        for key in now.keys() - was.keys():
+            changes.append(Change(kind, key, now[key].label, ADDED))
+        for key in was.keys() - now.keys():
+            changes.append(Change(kind, key, was[key].label, ENDED))
+        for key in was.keys() & now.keys():
+            changes.extend(_changed(kind, key, was[key], now[key], platform_ended))
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    actions = {ADDED: 0, ENDED: 1, CHANGED: 2}
+    changes.sort(key=lambda c: (order[c.kind], actions[c.action], czech_key(c.label), c.key))
+    return changes
+
+
+def _changed(
+    kind: str, key: str, was: Record, now: Record, platform_ended: str
+) -> Iterator[Change]:
+    label = now.label
+    if was.label != now.label:
+        yield Change(kind, key, label, CHANGED, str(_("name")), was.label, now.label)
+    for field in sorted(was.fields.keys() | now.fields.keys(), key=_field_order(now, was)):
+        old, new = was.fields.get(field, ""), now.fields.get(field, "")
+        if old == new:
+            continue
+        if kind == PLATFORM and field == "Stav" and new == platform_ended:
+            yield Change(kind, key, label, ENDED, field, old, new)
+        else:
+            yield Change(kind, key, label, CHANGED, field, old, new)
+
+
+def _field_order(now: Record, was: Record):
+    """Fields in the sheet's column order; those only in the older snapshot last."""
+    position = {field: index for index, field in enumerate([*now.fields, *was.fields])}
+    return lambda field: position[field]

@@ -1,0 +1,90 @@
+"""The revision's meeting pack: the annual workbook with the sheet `Změny` (DOMAIN.md §3)."""
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from ..models import Snapshot
+from ..workbook.export import WIDE, WorkbookWriter, vocabularies
+from .compare import Change
+
+CHANGES = "Změny"
+CHANGE_HEADERS = ["Záznam", "ID / klíč", "Název", "Změna", "Pole", "Dříve", "Nyní"]
+CHANGE_WIDTHS = [18, 14, WIDE, 10, 24, WIDE, WIDE]
+
+
+def since_text(since: Snapshot) -> str:
+    taken = timezone.localtime(since.taken_at)
+    when = f"{taken.day}. {taken.month}. {taken.year}"
+    if since.kind == Snapshot.Kind.CLOSED:
+        return f"uzavřená revize {since.year} ({when})"
+    return f"stav při otevření revize {since.year} ({when})"
+
+
+def write(
+    output,
+    *,
+    sheets,
+    characteristics,
+    changes: list[Change],
+    year: int,
+    since: Snapshot,
+    platform: str,
+    user,
+) -> None:
+    """Write the template sheets, `Číselníky`, `Změny` and `O souboru` to `output`."""
+    with translation.override("cs"):
+        lists = vocabularies(characteristics)
+        writer = WorkbookWriter(output)
+        counts = {sheet.name: writer.write_sheet(sheet, lists) for sheet in sheets}
+        writer.write_vocabularies(lists)
+        write_changes(writer, changes)
+        now = timezone.localtime()
+        by = (user.get_full_name() or user.get_username()) if user is not None else ""
+        writer.write_about(
+            [
+                ("ORP", settings.NETWORK_ORP_NAME),
+                ("Kraj", settings.NETWORK_REGION_NAME),
+                ("Rok", str(year)),
+                ("Revize", f"revize šablon {year}"),
+                ("Projednává platforma", platform or "–"),
+                ("Změny oproti", since_text(since)),
+                ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
+                ("Exportoval(a)", by),
+                ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
+                ("Změn", str(len(changes))),
+                (
+                    "Soukromé údaje",
+                    "ano: soukromé poznámky a znaky jen pro koordinátora, soubor nesdílejte",
+                ),
+                (
+                    "Jak vyplňovat",
+                    "Opravy pište přímo do listů šablon a sešit nahrajte zpět na stránce Sešit "
+                    "šablon; list Změny se při importu nečte. Sloupec ID neměňte, nové řádky "
+                    "nechte bez ID.",
+                ),
+            ]
+        )
+        writer.close()
+
+
+def write_changes(writer: WorkbookWriter, changes: list[Change]) -> None:
+    worksheet = writer.book.add_worksheet(CHANGES)
+    for column, (header, width) in enumerate(zip(CHANGE_HEADERS, CHANGE_WIDTHS, strict=True)):
+        worksheet.set_column(column, column, width)
+        worksheet.write_string(0, column, header, writer.header)
+    worksheet.freeze_panes(1, 0)
+    for index, change in enumerate(changes, start=1):
+        writer.write_row(worksheet, index, change_row(change))
+    worksheet.autofilter(0, 0, max(len(changes), 1), len(CHANGE_HEADERS) - 1)
+
+
+def change_row(change: Change) -> list[str]:
+    return [
+        change.kind_label,
+        change.key,
+        change.label,
+        change.action_label,
+        change.field,
+        change.old,
+        change.new,
+    ]
