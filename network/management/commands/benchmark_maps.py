@@ -2,17 +2,24 @@
 
 Prints the median and p95 server time of the map page with no filter and with a
 many-to-many filter (a target group), and, with `--load`, runs gunicorn with two workers on
-loopback and eight concurrent clients for the given seconds, printing requests per second and
-errors. Run it after `generate_network 50000` on a scratch database; it adds a map and a user.
+loopback and eight concurrent clients for the given seconds, printing requests per second,
+errors and the CPU time the workers spent per request (a figure the load client cannot skew).
+The clients are `wrk` when it is installed (a C program, light on the CPU the server needs),
+else Python threads. Run it after `generate_network 50000` on a scratch database; it adds a map
+and a user.
 """
 
 import http.client
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -45,7 +52,10 @@ class Command(BaseCommand):
             TargetGroup.objects.filter(actors__status=Actor.Status.ACTIVE).order_by("pk").first()
         )
         active = Actor.objects.active().count()
-        self.stdout.write(f"map page, {active} active actors ({connection.vendor}):")
+        load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        self.stdout.write(
+            f"map page, {active} active actors ({connection.vendor}), load average {load_average}:"
+        )
         client = Client()
         client.force_login(user)
         url = map_.get_absolute_url()
@@ -98,39 +108,34 @@ class Command(BaseCommand):
         try:
             cookie = self.login(port)
             path = f"{url}?{urlencode(params)}"
-            done, errors, stop = [0], [0], time.monotonic() + seconds
-            lock = threading.Lock()
-
-            def run():
-                connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                while time.monotonic() < stop:
-                    try:
-                        connection_.request("GET", path, headers={"Cookie": cookie})
-                        response = connection_.getresponse()
-                        response.read()
-                        ok = response.status == 200
-                    except (OSError, http.client.HTTPException):
-                        ok = False
-                        connection_.close()
-                        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                    with lock:
-                        done[0] += ok
-                        errors[0] += not ok
-
-            threads = [threading.Thread(target=run) for _ in range(clients)]
-            started = time.monotonic()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.monotonic() - started
+            self.warm_up(port, path, cookie, clients)
+            workers = children(server.pid)
+            cpu_before = cpu_seconds(workers)
+            if shutil.which("wrk"):
+                client, (done, errors, elapsed) = "wrk", wrk(port, path, cookie, seconds, clients)
+            else:
+                client = "Python threads"
+                done, errors, elapsed = threads(port, path, cookie, seconds, clients)
+            cpu = (cpu_seconds(workers) - cpu_before) * 1000 / max(done + errors, 1)
             self.stdout.write(
-                f"  load: gunicorn 2 workers, {clients} clients, {elapsed:.0f} s: "
-                f"{done[0] / elapsed:.0f} req/s (target >= 150), {errors[0]} errors"
+                f"  load ({client}): gunicorn 2 workers, {clients} clients, {elapsed:.0f} s: "
+                f"{done / elapsed:.0f} req/s (target >= 150), {errors} errors, "
+                f"worker CPU {cpu:.1f} ms per request"
             )
         finally:
             server.terminate()
             server.wait(10)
+
+    def warm_up(self, port: int, path: str, cookie: str, clients: int) -> None:
+        """A few pages per worker before the clock starts; the first must be the map."""
+        for _ in range(4 * clients):
+            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection_.request("GET", path, headers={"Cookie": cookie})
+            response = connection_.getresponse()
+            body = response.read()
+            connection_.close()
+            if response.status != 200 or b'class="actors"' not in body:
+                raise RuntimeError(f"the map page answered {response.status}, not the map")
 
     def login(self, port: int) -> str:
         """Log in through the login page; the session and CSRF cookies to send."""
@@ -164,3 +169,94 @@ def cookie(response, name: str) -> str:
         if header.startswith(f"{name}="):
             return header.split("=", 1)[1].split(";")[0]
     raise RuntimeError(f"no {name} cookie: the login through /prihlaseni/ failed")
+
+
+def threads(port: int, path: str, cookie: str, seconds: int, clients: int):
+    """`clients` Python threads with keep-alive connections: (answered 200, errors, seconds)."""
+    done, errors, stop = [0], [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def run():
+        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                connection_.request("GET", path, headers={"Cookie": cookie})
+                response = connection_.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection_.close()
+                connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            with lock:
+                done[0] += ok
+                errors[0] += not ok
+
+    running = [threading.Thread(target=run) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return done[0], errors[0], time.monotonic() - started
+
+
+# wrk counts only socket errors and statuses >= 400; a redirect to the login page must count too.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not_ok = 0 end
+function response(status, headers, body) if status ~= 200 then not_ok = not_ok + 1 end end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("not_ok") end
+  io.write(string.format("not ok: %d\\n", total))
+end
+"""
+
+
+def wrk(port: int, path: str, cookie: str, seconds: int, clients: int):
+    """`wrk` with `clients` connections on two threads: (answered 200, errors, seconds)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        script = Path(scratch) / "count.lua"
+        script.write_text(WRK_SCRIPT)
+        output = subprocess.run(
+            [
+                "wrk", "--threads", str(min(2, clients)), "--connections", str(clients),
+                "--duration", f"{seconds}s", "--timeout", "10s", "--script", str(script),
+                "--header", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    found = re.search(r"(\d+) requests in ([\d.]+)(m|s)\b", output)
+    if not found:
+        raise RuntimeError(f"wrk printed no request count:\n{output}")
+    answered, elapsed = int(found[1]), float(found[2]) * (60 if found[3] == "m" else 1)
+    not_ok = int(re.search(r"not ok: (\d+)", output)[1])
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    socket_errors = sum(int(n) for n in socket.groups()) if socket else 0
+    return answered - not_ok, not_ok + socket_errors, elapsed
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
