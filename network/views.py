@@ -6,6 +6,7 @@ from needs.models import NeedArea
 from platforms.models import Platform
 
 from .models import Map
+from .revisions.reminders import reminders
 from .roles import ROLE_LABELS, is_coordinator, role_of
 
 
@@ -17,9 +18,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = role_of(self.request.user)
+        coordinator = is_coordinator(self.request.user)
         context.update(
             role_label=ROLE_LABELS.get(role, ""),
-            is_coordinator=is_coordinator(self.request.user),
+            is_coordinator=coordinator,
+            reminders=reminders() if coordinator else None,
             active_actor_count=Actor.objects.active().count(),
             crisis_actor_count=Actor.objects.crisis_network().count(),
             active_platform_count=Platform.objects.filter(status=Platform.Status.ACTIVE).count(),

@@ -46,6 +46,9 @@ class Item:
     verified_by: str = ""
     new: bool = False
 
+    def verified_since(self, day) -> bool:
+        return self.verified_on is not None and self.verified_on >= day
+
     @property
     def kind_label(self) -> str:
         return str(compare.KINDS[self.kind])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.resources import SHEET as ACTORS
 from actors.text import czech_key
@@ -20,14 +21,20 @@ from platforms.resources import SHEET as PLATFORMS
 
 ACTOR, PLATFORM, MEMBERSHIP, NEED, ACTIVITY = "actor", "platform", "membership", "need", "activity"
 KINDS = {
-    ACTOR: _("actor"),
-    PLATFORM: _("platform"),
-    MEMBERSHIP: _("platform membership"),
-    NEED: _("need"),
-    ACTIVITY: _("activity"),
+    ACTOR: pgettext_lazy("revision record", "actor"),
+    PLATFORM: pgettext_lazy("revision record", "platform"),
+    MEMBERSHIP: pgettext_lazy("revision record", "platform membership"),
+    NEED: pgettext_lazy("revision record", "need"),
+    ACTIVITY: pgettext_lazy("revision record", "activity"),
 }
 ADDED, ENDED, CHANGED = "added", "ended", "changed"
-ACTIONS = {ADDED: _("added"), ENDED: _("ended"), CHANGED: _("changed")}
+ACTIONS = {
+    ADDED: pgettext_lazy("revision change", "added"),
+    ENDED: pgettext_lazy("revision change", "ended"),
+    CHANGED: pgettext_lazy("revision change", "changed"),
+}
+# Where the label is the record's own name; elsewhere it is made of its key.
+NAMED = {ACTOR, PLATFORM}
 
 IGNORED = {"ID", "Aktualizováno", "Účast v platformách", "Složení účastníků"}
 NEED_FIELDS = ("Naplňování potřeby", "Rizika nenaplnění")
@@ -133,7 +140,7 @@ def _changed(
     kind: str, key: str, was: Record, now: Record, platform_ended: str
 ) -> Iterator[Change]:
     label = now.label
-    if was.label != now.label:
+    if kind in NAMED and was.label != now.label:
         yield Change(kind, key, label, CHANGED, str(_("name")), was.label, now.label)
     for field in sorted(was.fields.keys() | now.fields.keys(), key=_field_order(now, was)):
         old, new = was.fields.get(field, ""), now.fields.get(field, "")

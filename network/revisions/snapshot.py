@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from actors.models import Actor
 from needs.resources import labels
 from platforms.models import PlatformMembership
 
@@ -42,14 +43,15 @@ def current_sheets() -> tuple[list[Sheet], list]:
 
 
 def content_of(sheets: list[Sheet]) -> dict:
-    """The snapshot content of the sheets and today's memberships."""
+    """The snapshot content of the sheets and today's memberships of active actors (those the
+    actor sheet holds)."""
     with translation.override("cs"):
         roles = labels(PlatformMembership.Role)
         memberships = sorted(
             [platform_id, actor_id, str(roles.get(role, role))]
-            for platform_id, actor_id, role in PlatformMembership.objects.values_list(
-                "platform_id", "actor_id", "role"
-            )
+            for platform_id, actor_id, role in PlatformMembership.objects.filter(
+                actor__status=Actor.Status.ACTIVE
+            ).values_list("platform_id", "actor_id", "role")
         )
     return {
         "format": FORMAT,

@@ -110,10 +110,14 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
     built = checklist.build(revision)
     kind = request.GET.get("zaznam", "")
     state = request.GET.get("stav", "")
+    unverified = request.GET.get("overeni") == "ne"
+    since = timezone.localtime(revision.opened_at).date()
     items = [
         item
         for item in built.items
-        if (not kind or item.kind == kind) and (not state or item.state == state)
+        if (not kind or item.kind == kind)
+        and (not state or item.state == state)
+        and (not unverified or (item.state != checklist.ENDED and not item.verified_since(since)))
     ]
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("strana"))
     close_form = CloseForm(
@@ -129,6 +133,7 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         states=checklist.STATES,
         kind=kind,
         state=state,
+        unverified=unverified,
         change_count=len(built.changes),
         platform_form=platform_form,
         close_form=close_form,
