@@ -62,7 +62,9 @@ def revisions_view(request: HttpRequest) -> HttpResponse:
                 year=open_form.cleaned_data["year"], user=request.user
             )
         except ValidationError as error:
-            open_form.add_error(None, error)
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("admin:revisions")
         else:
             messages.success(
                 request, gettext("The revision %(year)s is open.") % {"year": revision.year}
