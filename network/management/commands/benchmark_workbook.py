@@ -6,11 +6,16 @@ For each size: generate the network, then
   a new actor, the heaviest case), preview + apply; beside django-import-export's default
   ModelResource path on the same rows, and beside the floor (parse only + bulk insert).
 Each line prints seconds, ratios, queries and the process's peak resident set during that
-phase (on Linux the high-water mark is reset before it; it includes what the process already
-holds and the Rust parser's memory; elsewhere the peak so far). It changes the current
-database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
+phase (on Linux the high-water mark is reset before it, after freed memory is handed back to
+the system, and the resident set it started from is printed beside it; the peak includes what
+the process already holds and the Rust parser's memory; elsewhere the peak so far). The
+imports run in a transaction that is rolled back; on PostgreSQL the deferred foreign key
+checks, which a commit would run, are run and timed inside the phase first. It changes the
+current database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
 """
 
+import contextlib
+import ctypes
 import gc
 import io
 import re
@@ -37,6 +42,9 @@ ACTORS = "Aktéři sítě"
 def _reset_peak() -> bool:
     """Start the process's peak resident set afresh (Linux), so a phase reports its own."""
     gc.collect()
+    # Freed memory that malloc keeps would count as the next phase's.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
@@ -45,11 +53,25 @@ def _reset_peak() -> bool:
     return True
 
 
+def _status_mb(name: str) -> float:
+    with open("/proc/self/status") as status:
+        return int(re.search(rf"{name}:\s+(\d+)", status.read()).group(1)) / 1024
+
+
 def _peak_mb(reset: bool) -> float:
     if reset:
-        with open("/proc/self/status") as status:
-            return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1)) / 1024
+        return _status_mb("VmHWM")
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def check_deferred() -> float:
+    """Run the deferred constraint checks a commit would run; their seconds."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    return time.perf_counter() - started
 
 
 class Measured:
@@ -59,6 +81,7 @@ class Measured:
     def __enter__(self):
         self.queries = 0
         self.reset = _reset_peak()
+        self.start_rss = _status_mb("VmRSS") if self.reset else None
         self.wrapper = connection.execute_wrapper(self._count)
         self.wrapper.__enter__()
         self.started = time.perf_counter()
@@ -75,10 +98,13 @@ class Measured:
 
     def line(self, base: "Measured | None" = None, note: str = "") -> str:
         ratio = f" ({self.seconds / base.seconds:5.2f}x {base.label})" if base else ""
-        peak = "peak RSS" if self.reset else "process peak RSS so far"
+        if self.reset:
+            peak = f"peak RSS {self.rss:5.0f} MB (from {self.start_rss:.0f} MB)"
+        else:
+            peak = f"process peak RSS so far {self.rss:5.0f} MB"
         return (
             f"    {self.label:34} {self.seconds:7.2f} s{ratio}, {self.queries:6} queries, "
-            f"{peak} {self.rss:5.0f} MB{note}"
+            f"{peak}{note}"
         )
 
 
@@ -106,8 +132,16 @@ class Command(BaseCommand):
             default=10_000,
             help="run django-import-export's default path only up to this size (it is slow)",
         )
+        parser.add_argument(
+            "--default-path-sample",
+            type=int,
+            default=0,
+            help="run the default path on the first N rows only and extrapolate its time "
+            "linearly to the whole file (printed as an estimate); 0: the whole file",
+        )
 
-    def handle(self, *args, sizes, default_path_up_to, **options):
+    def handle(self, *args, sizes, default_path_up_to, default_path_sample, **options):
+        self.sample = default_path_sample
         for size in sizes:
             self.stdout.write(f"{size} synthetic actors ({connection.vendor}):")
             call_command("generate_network", size, "--clear", stdout=io.StringIO())
@@ -132,30 +166,44 @@ class Command(BaseCommand):
         self.stdout.write(raw.line())
         self.stdout.write(ours.line(raw_write, f", {len(self.data) // 1024} KB"))
 
-    def _new_actor_file(self) -> tuple[bytes, tablib.Dataset]:
-        """The exported actor sheet without IDs (and without platform participation)."""
+    def _actor_rows(self) -> tuple[list, list[list]]:
+        """The exported actor sheet's headers and rows without IDs (and without platform
+        participation: new actors take part in no platform yet)."""
         sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.data))
         rows = sheet.get_sheet_by_name(ACTORS).to_python()
         headers = rows[0]
+        id_column = headers.index("ID")
+        platforms_column = headers.index("Účast v platformách")
+        found = []
+        for row in rows[1:]:
+            row = list(row)
+            row[id_column] = row[platforms_column] = ""
+            found.append(row)
+        return headers, found
+
+    def _new_actor_file(self) -> tuple[bytes, int]:
+        headers, rows = self._actor_rows()
         stream = io.BytesIO()
         book = xlsxwriter.Workbook(stream, {"constant_memory": True, "strings_to_formulas": False})
         worksheet = book.add_worksheet(ACTORS)
         worksheet.write_row(0, 0, headers)
-        id_column = headers.index("ID")
-        # New actors take part in no platform yet; the platforms sheet would add them.
-        platforms_column = headers.index("Účast v platformách")
-        dataset = tablib.Dataset(headers=headers)
-        for index, row in enumerate(rows[1:], start=1):
-            row = list(row)
-            row[id_column] = row[platforms_column] = ""
+        for index, row in enumerate(rows, start=1):
             worksheet.write_row(index, 0, row)
-            dataset.append(row)
         book.close()
-        return stream.getvalue(), dataset
+        return stream.getvalue(), len(rows)
+
+    def _dataset(self) -> tablib.Dataset:
+        """The same rows for django-import-export, with the export's cell types (its dates)."""
+        headers, rows = self._actor_rows()
+        dataset = tablib.Dataset(headers=headers)
+        for row in rows:
+            dataset.append(row)
+        return dataset
 
     def import_(self, size: int, default_path_up_to: int) -> None:
-        data, dataset = self._new_actor_file()
-        self.stdout.write(f"  import ({len(dataset)} new actors, {len(data) // 1024} KB file)")
+        # Only the files are held: what the import phases hold is theirs alone.
+        data, count = self._new_actor_file()
+        self.stdout.write(f"  import ({count} new actors, {len(data) // 1024} KB file)")
         self._clear_actors()
         with transaction.atomic():
             with Measured("floor: parse + bulk insert") as floor:
@@ -166,30 +214,60 @@ class Command(BaseCommand):
                     (Actor(name=row[name], primary_need_area_id=1) for row in rows[1:]),
                     batch_size=2000,
                 )
+                del rows
+                floor_checks = check_deferred()
             transaction.set_rollback(True)
         with transaction.atomic():
             with Measured("ours: preview + apply") as ours:
                 preview = import_workbook(data, user=None)
-            added = len(preview.actors.added) if preview.actors else 0
-            problems = len(preview.errors)
+                added = len(preview.actors.added) if preview.actors else 0
+                problems = len(preview.errors)
+                del preview
+                checks = check_deferred()
             transaction.set_rollback(True)
-        self.stdout.write(floor.line())
-        self.stdout.write(ours.line(floor, f", {added} added, {problems} problems"))
+        self.stdout.write(floor.line(note=self._checks(floor_checks)))
+        self.stdout.write(
+            ours.line(floor, f", {added} added, {problems} problems{self._checks(checks)}")
+        )
         if size > default_path_up_to:
             self.stdout.write("    django-import-export default path: skipped at this size")
             return
+        # The rows the default path reads; `count` new actors in all.
+        dataset = self._dataset()
+        sample = self.sample if 0 < self.sample < len(dataset) else 0
+        if sample:
+            del dataset[sample:]
         with transaction.atomic():
             with Measured("django-import-export default path") as default:
                 result = NetworkActorResource().import_data(
                     dataset, dry_run=False, raise_errors=False, use_transactions=False
                 )
+                check_deferred()
             imported = Actor.objects.count()
             transaction.set_rollback(True)
         totals = ", ".join(f"{count} {kind}" for kind, count in result.totals.items() if count)
         errored = len(result.invalid_rows) + len(result.error_rows)
         self.stdout.write(
-            default.line(ours, f", {imported} actors written ({totals}), {errored} rows errored")
-            + f"  -> ours is {default.seconds / ours.seconds:.1f}x faster"
+            default.line(
+                None if sample else ours,
+                f", {imported} actors written ({totals}), {errored} rows errored",
+            )
+            + ("" if sample else f"  -> ours is {default.seconds / ours.seconds:.1f}x faster")
+        )
+        if sample:
+            estimate = default.seconds * count / sample
+            self.stdout.write(
+                f"    default path ESTIMATE for all {count} rows: {estimate:.0f} s (measured on "
+                f"the first {sample} rows above, scaled linearly)  -> ours is about "
+                f"{estimate / ours.seconds:.0f}x faster"
+            )
+
+    @staticmethod
+    def _checks(seconds: float) -> str:
+        return (
+            f", of it {seconds:.2f} s deferred FK checks"
+            if connection.vendor == "postgresql"
+            else ""
         )
 
     def _clear_actors(self) -> None:
