@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from actors.models import Actor
 from actors.text import czech_key
@@ -25,8 +26,8 @@ PENDING, VERIFIED, UPDATED, ENDED = "pending", "verified", "updated", "ended"
 STATES = {
     PENDING: _("not yet reviewed"),
     VERIFIED: _("verified unchanged"),
-    UPDATED: _("updated"),
-    ENDED: _("ended"),
+    UPDATED: pgettext_lazy("revision state", "updated"),
+    ENDED: pgettext_lazy("revision state", "ended"),
 }
 KINDS = {
     compare.ACTOR: _("Actors"),

@@ -13,11 +13,12 @@ CHANGE_WIDTHS = [18, 14, WIDE, 10, 24, WIDE, WIDE]
 
 
 def since_text(since: Snapshot) -> str:
+    """What the changes are counted from, in Czech, to follow "oproti" (the dative)."""
     taken = timezone.localtime(since.taken_at)
     when = f"{taken.day}. {taken.month}. {taken.year}"
     if since.kind == Snapshot.Kind.CLOSED:
-        return f"uzavřená revize {since.year} ({when})"
-    return f"stav při otevření revize {since.year} ({when})"
+        return f"uzavřené revizi {since.year} ({when})"
+    return f"stavu při otevření revize {since.year} ({when})"
 
 
 def write(
