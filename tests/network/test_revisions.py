@@ -226,6 +226,12 @@ def test_a_snapshot_cannot_be_updated_through_the_queryset(closed):
         Snapshot.objects.filter(pk=closed.pk).update(platform="Jiná platforma")
 
 
+def test_a_snapshot_cannot_be_bulk_updated(closed):
+    closed.platform = "Jiná platforma"
+    with pytest.raises(FrozenSnapshot):
+        Snapshot.objects.bulk_update([closed], ["platform"])
+
+
 def test_the_database_refuses_to_update_a_snapshot(closed):
     before = frozen_bytes(closed)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actors.models import Actor
 from network.models import Revision, Snapshot
@@ -102,7 +103,9 @@ class Command(BaseCommand):
         phones = ids[::100]
         Actor.objects.filter(pk__in=phones).update(phone=Concat(F("phone"), Value(" (nové)")))
         ended = ids[50::200]
-        Actor.objects.filter(pk__in=ended).update(status=Actor.Status.ENDED)
+        Actor.objects.filter(pk__in=ended).update(
+            status=Actor.Status.ENDED, ended_on=timezone.localdate()
+        )
         platform = Platform.objects.order_by("pk").first()
         joined = 0
         if platform is not None:
