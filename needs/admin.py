@@ -54,11 +54,13 @@ class NeedAdmin(SimpleHistoryAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "need", "focus"]
+    list_display = ["name", "need", "focus", "verified_on"]
     list_filter = ["focus", "need__area"]
     list_select_related = ["need", "need__area"]
     search_fields = ["name", "need__name"]
     autocomplete_fields = ["need"]
+    # Verified through the annual revision's checklist, not typed in.
+    readonly_fields = ["verified_on", "verified_by"]
 
 
 @admin.register(FulfilmentSign)
