@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://$(HOST)/
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: setup chromium

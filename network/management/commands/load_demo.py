@@ -89,7 +89,13 @@ def one(lookup: dict[str, Any], key: str | None, what: str, where: str) -> Any:
 class Command(BaseCommand):
     help = "Load (or refresh) the demo network of the fictional ORP Hradiště nad Sázavou."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url", default=APP_URL, help="where the app runs, for the sign-in line printed"
+        )
+
+    def handle(self, *args, url: str = APP_URL, **options) -> None:
+        self.url = url
         self.today = timezone.localdate()
         with transaction.atomic():
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
@@ -586,4 +592,4 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cells).rstrip())
             if number == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
-        self.stdout.write(f"Sign in at {APP_URL}")
+        self.stdout.write(f"Sign in at {self.url}")
