@@ -1,10 +1,14 @@
 """List filters of the coordinator's actor list that Django's field filters cannot express."""
 
+import dataclasses
 import datetime
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from django.contrib import admin
+from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -14,6 +18,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Value,
 )
 from django.db.models.functions import Cast
@@ -126,21 +131,8 @@ class TargetGroupFilter(QuickChoicesFilter):
     def queryset(self, request, queryset):
         if not self.value() or not self.value().isdigit():
             return queryset
-        children: dict[int | None, list[int]] = {}
-        for row in vocabulary_rows(request)["target_group"]:
-            children.setdefault(row.parent, []).append(row.pk)
-        wanted, todo = set(), [int(self.value())]
-        while todo:
-            pk = todo.pop()
-            if pk not in wanted:
-                wanted.add(pk)
-                todo.extend(children.get(pk, []))
-        return queryset.filter(
-            Exists(
-                TargetGroup.actors.through.objects.filter(
-                    actor=OuterRef("pk"), targetgroup__in=wanted
-                )
-            )
+        return with_target_groups(
+            queryset, vocabulary_rows(request)["target_group"], [int(self.value())]
         )
 
 
@@ -151,7 +143,6 @@ def characteristic_filters(request) -> list[type[admin.SimpleListFilter]]:
 
 
 def characteristic_filter(characteristic: "Row", all_options: list) -> type:
-    kind = characteristic.extra
     options = [(str(o.pk), o.name) for o in all_options if o.parent == characteristic.pk]
 
     class CharacteristicFilter(QuickChoicesFilter):
@@ -159,30 +150,59 @@ def characteristic_filter(characteristic: "Row", all_options: list) -> type:
         parameter_name = f"znak_{characteristic.pk}"
 
         def lookups(self, request, model_admin):
-            if kind == Characteristic.Kind.BOOLEAN:
-                return [("1", _("yes")), ("0", _("no")), ("none", _("not stated"))]
-            if kind in (Characteristic.Kind.CHOICE, Characteristic.Kind.MULTICHOICE):
-                return [*options, ("none", _("not stated"))]
-            return [("any", _("stated")), ("none", _("not stated"))]
+            return characteristic_choices(characteristic.extra, options)
 
         def queryset(self, request, queryset):
-            value = self.value()
-            values = CharacteristicValue.objects.filter(
-                actor=OuterRef("pk"), characteristic_id=characteristic.pk
-            )
-            if value == "none":
-                return queryset.exclude(Exists(stated(values)))
-            if value == "any":
-                return queryset.filter(Exists(stated(values)))
-            if kind == Characteristic.Kind.BOOLEAN and value in ("1", "0"):
-                return queryset.filter(Exists(values.filter(boolean=value == "1")))
-            if kind == Characteristic.Kind.CHOICE and value and value.isdigit():
-                return queryset.filter(Exists(values.filter(option_id=int(value))))
-            if kind == Characteristic.Kind.MULTICHOICE and value and value.isdigit():
-                return queryset.filter(Exists(values.filter(options__id=int(value))))
-            return queryset
+            return with_characteristic(queryset, characteristic, self.value())
 
     return CharacteristicFilter
+
+
+def characteristic_choices(kind: str, options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What a filter of one characteristic offers: its options, yes/no, or stated / not stated."""
+    if kind == Characteristic.Kind.BOOLEAN:
+        return [("1", _("yes")), ("0", _("no")), ("none", _("not stated"))]
+    if kind in (Characteristic.Kind.CHOICE, Characteristic.Kind.MULTICHOICE):
+        return [*options, ("none", _("not stated"))]
+    return [("any", _("stated")), ("none", _("not stated"))]
+
+
+def with_characteristic(queryset: QuerySet, characteristic: "Row", value: str | None) -> QuerySet:
+    """Actors whose value of the characteristic is `value` of `characteristic_choices`; any
+    other value filters nothing."""
+    kind = characteristic.extra
+    values = CharacteristicValue.objects.filter(
+        actor=OuterRef("pk"), characteristic_id=characteristic.pk
+    )
+    if value == "none":
+        return queryset.exclude(Exists(stated(values)))
+    if value == "any":
+        return queryset.filter(Exists(stated(values)))
+    if kind == Characteristic.Kind.BOOLEAN and value in ("1", "0"):
+        return queryset.filter(Exists(values.filter(boolean=value == "1")))
+    if kind == Characteristic.Kind.CHOICE and value and value.isdigit():
+        return queryset.filter(Exists(values.filter(option_id=int(value))))
+    if kind == Characteristic.Kind.MULTICHOICE and value and value.isdigit():
+        return queryset.filter(Exists(values.filter(options__id=int(value))))
+    return queryset
+
+
+def with_target_groups(queryset: QuerySet, groups: Iterable["Row"], ids: list[int]) -> QuerySet:
+    """Actors of any of the target groups or of a group below one (děti → děti s postižením);
+    `groups` are the target group rows of `vocabulary_rows`."""
+    children: dict[int | None, list[int]] = {}
+    for row in groups:
+        children.setdefault(row.parent, []).append(row.pk)
+    wanted, todo = set(), list(ids)
+    while todo:
+        pk = todo.pop()
+        if pk not in wanted:
+            wanted.add(pk)
+            todo.extend(children.get(pk, []))
+    through = TargetGroup.actors.through
+    return queryset.filter(
+        Exists(through.objects.filter(actor_id=OuterRef("pk"), targetgroup_id__in=wanted))
+    )
 
 
 def stated(values):
@@ -222,11 +242,40 @@ class Row:
     private: bool
 
 
-def vocabulary_rows(request) -> dict[str, list[Row]]:
+@dataclass(eq=False)
+class Vocabulary:
+    """The rows of all filter vocabularies, the same object for as long as they do not change.
+
+    What other modules build from the rows alone (choices, rendered options, columns) they may
+    keep in `derived`: it lives exactly as long as the rows it was made from are current.
+    """
+
+    rows: dict[str, tuple[Row, ...]]
+    derived: dict = dataclasses.field(default_factory=dict)
+
+
+def vocabulary(request) -> Vocabulary:
+    """The vocabularies as they are now: one query per request."""
+    cached = getattr(request, "_vocabulary", None)
+    if cached is None:
+        alias = router.db_for_read(Characteristic)
+        sql, params = _vocabulary_sql(alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = tuple(tuple(values) for values in cursor.fetchall())
+        cached = request._vocabulary = _vocabulary_of(fetched)
+    return cached
+
+
+def vocabulary_rows(request) -> dict[str, tuple[Row, ...]]:
     """Rows of all filter vocabularies, in their order, fetched once per request."""
-    cached = getattr(request, "_vocabulary_rows", None)
-    if cached is not None:
-        return cached
+    return vocabulary(request).rows
+
+
+@functools.cache
+def _vocabulary_sql(alias: str) -> tuple[str, tuple]:
+    """The one query of all vocabularies, compiled once: building it took longer than running
+    it."""
     columns = ("source", "pk", "name", "order", "parent_ref", "extra", "private")
     coordinator_only = {
         "characteristic": Q(visibility=Visibility.COORDINATOR),
@@ -241,7 +290,8 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
             source, Value("", output_field=CharField())
         )
         parts.append(
-            model.objects.order_by()
+            model.objects.using(alias)
+            .order_by()
             .annotate(
                 source=Value(source, output_field=CharField()),
                 # Typed on both databases: PostgreSQL reads an untyped NULL as text.
@@ -253,14 +303,22 @@ def vocabulary_rows(request) -> dict[str, list[Row]]:
             )
             .values_list(*columns)
         )
+    union = parts[0].union(*parts[1:], all=True)
+    sql, params = union.query.get_compiler(alias).as_sql()
+    return sql, tuple(params)
+
+
+@functools.lru_cache(maxsize=4)
+def _vocabulary_of(fetched: tuple[tuple, ...]) -> Vocabulary:
+    """The vocabulary of these fetched rows: the same rows give the same object back, so what
+    was derived from it stays valid, and any change (a name, an order, a visibility, a new or
+    deleted row) gives a new one."""
     rows: dict[str, list[Row]] = {source: [] for source in VOCABULARY_SOURCES}
-    for values in parts[0].union(*parts[1:], all=True):
-        row = Row(*values)
-        rows[row.source].append(row)
+    for source, pk, name, order, parent, extra, private in fetched:
+        rows[source].append(Row(source, pk, name, order, parent, extra, bool(private)))
     for source_rows in rows.values():
         source_rows.sort(key=lambda r: (r.order, czech_key(r.name)))
-    request._vocabulary_rows = rows
-    return rows
+    return Vocabulary({source: tuple(found) for source, found in rows.items()})
 
 
 def vocabulary_filter(field: str, source: str, title) -> type[admin.SimpleListFilter]:

@@ -26,7 +26,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actors.filters import vocabulary_rows
+from actors.filters import vocabulary
 from actors.models import (
     Actor,
     Characteristic,
@@ -270,7 +270,7 @@ def _number(text: str) -> str:
 
 @dataclass(frozen=True)
 class Shared:
-    """What a column needs of a shared characteristic (a row of `vocabulary_rows`)."""
+    """What a column needs of a shared characteristic (a row of the vocabulary)."""
 
     pk: int
     name: str
@@ -325,13 +325,14 @@ class Catalogue:
 
     @classmethod
     def for_request(cls, request) -> "Catalogue":
-        """From the request's `vocabulary_rows`: the shared characteristics, no query more."""
-        cached = getattr(request, "_map_catalogue", None)
+        """From the request's vocabulary: the shared characteristics, no query more (and made
+        once for as long as the vocabulary stays the same)."""
+        found = vocabulary(request)
+        key = (__name__, cls)
+        cached = found.derived.get(key)
         if cached is None:
-            cached = request._map_catalogue = cls(
-                Shared(r.pk, r.name, r.extra)
-                for r in vocabulary_rows(request)["characteristic"]
-                if not r.private
+            cached = found.derived[key] = cls(
+                Shared(r.pk, r.name, r.extra) for r in found.rows["characteristic"] if not r.private
             )
         return cached
 
@@ -340,6 +341,7 @@ class Catalogue:
         for characteristic in characteristics:
             column = characteristic_column(characteristic)
             self.columns[column.key] = column
+        self._sortable = {k: c for k, c in self.columns.items() if c.ordering is not None}
 
     def pick(self, keys: Iterable[str]) -> list[Column]:
         """The known columns among `keys`, in their order; the name always first."""
@@ -353,7 +355,7 @@ class Catalogue:
         return [(c.key, c.label) for c in self.columns.values()]
 
     def sortable(self) -> dict[str, Column]:
-        return {k: c for k, c in self.columns.items() if c.ordering is not None}
+        return self._sortable
 
 
 def rows(queryset: QuerySet, columns: list[Column]) -> list[dict]:

@@ -2,43 +2,38 @@
 
 Only shared data is offered: coordinator-only characteristics have no filter, so a parameter
 naming one is not a filter and changes nothing. The choices of every facet come from one query
-(`vocabulary_rows`).
+(`actors.filters.vocabulary`); what is built from them alone (the filters with their choices,
+the form class, the escaped options of the panel) is kept with that vocabulary and made anew
+when it changes.
 """
 
+import copy
+from dataclasses import dataclass
 from html import escape
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from actors.filters import stated, vocabulary_rows
-from actors.models import Actor, Characteristic, CharacteristicValue, TargetGroup
+from actors.filters import (
+    Vocabulary,
+    characteristic_choices,
+    vocabulary,
+    with_characteristic,
+    with_target_groups,
+)
+from actors.models import Actor, TargetGroup
 from actors.text import fold, folded
 from needs.models import Focus
 
 from .columns import Catalogue, ordered
 
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes written in one pass: Django renders a template per option, and the facets
-    of a map offer hundreds of options (a third of the page's time)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(v) for v in (value or [])}
-        base = escape(str((attrs or {}).get("id") or f"id_{name}"))
-        name = escape(name)
-        items = [
-            f'<li><label><input type="checkbox" name="{name}" value="{escape(str(option))}" '
-            f'id="{base}_{index}"{" checked" if str(option) in chosen else ""}> '
-            f"{escape(str(label))}</label></li>"
-            for index, (option, label) in enumerate(self.choices)
-        ]
-        return mark_safe(f'<ul id="{base}">{"".join(items)}</ul>')  # every part escaped above
-
-
-MULTIPLE = Checkboxes
+# Rendered by `Facets`, never by Django's widget templates (a template per option).
+MULTIPLE = forms.CheckboxSelectMultiple
 
 
 def _m2m(relation: str):
@@ -105,32 +100,14 @@ class ActorFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, request, **kwargs):
+        self.vocabulary = vocabulary(request)
         self.catalogue = Catalogue.for_request(request)
+        self.facets = Facets.of(self.vocabulary, type(self))
+        self.base_filters = self.facets.filters  # copied by FilterSet for this instance
         super().__init__(data, *args, request=request, **kwargs)
-        rows = vocabulary_rows(request)
 
-        def choices(source):
-            return [(str(r.pk), r.name) for r in rows[source] if not r.private]
-
-        levels = dict(TargetGroup.Level.choices)
-        self.filters["oblast"].extra["choices"] = choices("need_area")
-        self.filters["typ"].extra["choices"] = choices("actor_type")
-        self.filters["cilova_skupina"].extra["choices"] = [
-            (str(r.pk), f"{levels.get(r.extra, r.extra)}: {r.name}")
-            for r in sorted(rows["target_group"], key=lambda r: r.extra)
-        ]
-        self.filters["situace"].extra["choices"] = choices("life_situation")
-        self.filters["obec"].extra["choices"] = choices("municipality")
-        self.filters["forma"].extra["choices"] = choices("service_form")
-        self.filters["resort"].extra["choices"] = choices("resort")
-        self._target_groups = rows["target_group"]
-        for row in rows["characteristic"]:
-            if row.private:
-                continue
-            options = [(str(o.pk), o.name) for o in rows["option"] if o.parent == row.pk]
-            found = self.filters[f"znak_{row.pk}"] = characteristic_filter(row, options)
-            found.parent, found.model = self, Actor
-        self.filters["razeni"] = self.filters.pop("razeni")  # last: orders what is filtered
+    def get_form_class(self):
+        return self.facets.form_class
 
     def search(self, qs, name, value):
         for term in value.split():
@@ -154,19 +131,8 @@ class ActorFilter(django_filters.FilterSet):
         """A target group together with the groups below it (děti → děti s postižením)."""
         if not value:
             return qs
-        children: dict[int | None, list[int]] = {}
-        for row in self._target_groups:
-            children.setdefault(row.parent, []).append(row.pk)
-        wanted, todo = set(), [int(v) for v in value]
-        while todo:
-            pk = todo.pop()
-            if pk not in wanted:
-                wanted.add(pk)
-                todo.extend(children.get(pk, []))
-        through = Actor.target_groups.through
-        return qs.filter(
-            Exists(through.objects.filter(actor_id=OuterRef("pk"), targetgroup_id__in=wanted))
-        )
+        groups = self.vocabulary.rows["target_group"]
+        return with_target_groups(qs, groups, [int(v) for v in value])
 
     def age(self, qs, name, value):
         if value is None:
@@ -218,36 +184,167 @@ class ActorFilter(django_filters.FilterSet):
         column = self.catalogue.sortable().get(value.lstrip("-"))
         return ordered(self.qs, column, descending)
 
+    def panel(self) -> list["Facet"]:
+        """The facets of the filter panel in the form's order, with what the reader chose."""
+        errors = self.form.errors
+        found = []
+        for part in self.facets.panel(get_language()):
+            name = part.name
+            if part.kind == "text":
+                value = self.data.get(name)
+                found.append(Facet(name, part.label, value, mark_safe(""), bool(value)))
+                continue
+            invalid = name in errors
+            if part.kind == "checkboxes":
+                value = self.data.getlist(name)
+                html = part.checkboxes(value)
+            elif part.kind == "yes_no":
+                value = YES_NO.get(self.data.get(name))
+                html = part.select(YES_NO_VALUE.get(value, "unknown"), invalid)
+            else:
+                value = self.data.get(name)
+                html = part.select("" if value is None else value, invalid)
+            if invalid:
+                html = mark_safe(html + str(errors[name]))  # an ErrorList escapes itself
+            found.append(Facet(name, part.label, value, html, bool(value)))
+        return found
+
 
 def characteristic_filter(characteristic, options: list) -> django_filters.Filter:
     """A filter of one shared characteristic: its options, yes/no, or stated / not stated."""
-    kind = characteristic.extra
-    if kind == Characteristic.Kind.BOOLEAN:
-        choices = [("1", _("yes")), ("0", _("no")), ("none", _("not stated"))]
-    elif kind in (Characteristic.Kind.CHOICE, Characteristic.Kind.MULTICHOICE):
-        choices = [*options, ("none", _("not stated"))]
-    else:
-        choices = [("any", _("stated")), ("none", _("not stated"))]
 
     def apply(qs, name, value):
-        values = CharacteristicValue.objects.filter(
-            actor=OuterRef("pk"), characteristic_id=characteristic.pk
-        )
-        if value == "none":
-            return qs.exclude(Exists(stated(values)))
-        if value == "any":
-            return qs.filter(Exists(stated(values)))
-        if kind == Characteristic.Kind.BOOLEAN and value in ("1", "0"):
-            return qs.filter(Exists(values.filter(boolean=value == "1")))
-        if kind == Characteristic.Kind.CHOICE and value.isdigit():
-            return qs.filter(Exists(values.filter(option_id=int(value))))
-        if kind == Characteristic.Kind.MULTICHOICE and value.isdigit():
-            return qs.filter(Exists(values.filter(options__id=int(value))))
-        return qs
+        return with_characteristic(qs, characteristic, value)
 
     return django_filters.ChoiceFilter(
         label=characteristic.name,
-        choices=choices,
+        choices=characteristic_choices(characteristic.extra, options),
         method=apply,
         field_name=f"znak_{characteristic.pk}",
     )
+
+
+# How `forms.NullBooleanSelect` reads a value and which of its options shows it.
+YES_NO = {"True": True, "true": True, "2": True, "False": False, "false": False, "3": False}
+YES_NO_VALUE = {True: "true", False: "false"}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet of the panel: its label, the reader's value, and its rendered input."""
+
+    name: str
+    label: str
+    value: object
+    html: SafeString
+    open: bool
+
+
+@dataclass(frozen=True)
+class PanelPart:
+    """A facet of the panel rendered without the reader's values: each option escaped, as it
+    reads unchosen and chosen."""
+
+    name: str
+    kind: str  # "text" (search, age, ordering), "checkboxes", "select", "yes_no"
+    label: str
+    start: str = ""
+    end: str = ""
+    options: tuple[tuple[str, str, str], ...] = ()  # value, unchosen, chosen
+
+    @classmethod
+    def of(cls, name: str, field: forms.Field) -> "PanelPart":
+        label = capfirst(str(field.label))
+        widget = field.widget
+        base = f"id_{name}"
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            options = []
+            for index, (value, text) in enumerate(field.choices):
+                start = (
+                    f'<li><label><input type="checkbox" name="{escape(name)}" '
+                    f'value="{escape(str(value))}" id="{base}_{index}"'
+                )
+                end = f"> {escape(str(text))}</label></li>"
+                options.append((str(value), start + end, start + " checked" + end))
+            return cls(name, "checkboxes", label, f'<ul id="{base}">', "</ul>", tuple(options))
+        if isinstance(widget, forms.Select):
+            options = []
+            for value, text in widget.choices:
+                start = f'<option value="{escape(str(value))}"'
+                end = f">{escape(str(text))}</option>"
+                options.append((str(value), start + end, start + " selected" + end))
+            kind = "yes_no" if isinstance(widget, forms.NullBooleanSelect) else "select"
+            start = f'<select name="{escape(name)}" id="{base}">'
+            return cls(name, kind, label, start, "</select>", tuple(options))
+        return cls(name, "text", label)
+
+    def checkboxes(self, chosen: list[str]) -> SafeString:
+        chosen = set(chosen)
+        items = (picked if value in chosen else plain for value, plain, picked in self.options)
+        return mark_safe(self.start + "".join(items) + self.end)  # every part escaped in `of`
+
+    def select(self, chosen: str, invalid: bool = False) -> SafeString:
+        start = self.start
+        if invalid:
+            start = start.replace(
+                " id=", f' aria-invalid="true" aria-describedby="id_{self.name}_error" id=', 1
+            )
+        items, done = [], False
+        for value, plain, picked in self.options:
+            if not done and value == chosen:
+                items.append(picked)
+                done = True  # the first matching option, as Django's Select
+            else:
+                items.append(plain)
+        return mark_safe(start + "".join(items) + self.end)  # every part escaped in `of`
+
+
+class Facets:
+    """What an actor filter class builds from a vocabulary alone: its filters with their
+    choices and the shared characteristics, the form class and the panel's options."""
+
+    @classmethod
+    def of(cls, vocabulary: Vocabulary, filter_class: type) -> "Facets":
+        key = (__name__, filter_class)
+        found = vocabulary.derived.get(key)
+        if found is None:
+            found = vocabulary.derived[key] = cls(vocabulary, filter_class)
+        return found
+
+    def __init__(self, vocabulary: Vocabulary, filter_class: type):
+        rows = vocabulary.rows
+
+        def choices(source):
+            return [(str(r.pk), r.name) for r in rows[source] if not r.private]
+
+        filters = copy.deepcopy(filter_class.base_filters)
+        levels = dict(TargetGroup.Level.choices)
+        filters["oblast"].extra["choices"] = choices("need_area")
+        filters["typ"].extra["choices"] = choices("actor_type")
+        filters["cilova_skupina"].extra["choices"] = [
+            (str(r.pk), format_lazy("{}: {}", levels.get(r.extra, r.extra), r.name))
+            for r in sorted(rows["target_group"], key=lambda r: r.extra)
+        ]
+        filters["situace"].extra["choices"] = choices("life_situation")
+        filters["obec"].extra["choices"] = choices("municipality")
+        filters["forma"].extra["choices"] = choices("service_form")
+        filters["resort"].extra["choices"] = choices("resort")
+        for row in rows["characteristic"]:
+            if row.private:
+                continue
+            options = [(str(o.pk), o.name) for o in rows["option"] if o.parent == row.pk]
+            filters[f"znak_{row.pk}"] = characteristic_filter(row, options)
+        filters["razeni"] = filters.pop("razeni")  # last: orders what is filtered
+        self.filters = filters
+        # The fields come from copies, so that each instance's copy of the filters stays small.
+        fields = {name: copy.copy(f).field for name, f in filters.items()}
+        self.form_class = type(f"{filter_class.__name__}Form", (filter_class._meta.form,), fields)
+        self._panels: dict[str, tuple[PanelPart, ...]] = {}
+
+    def panel(self, language: str) -> tuple[PanelPart, ...]:
+        """The panel's facets in the form's order, their labels and options in `language`."""
+        found = self._panels.get(language)
+        if found is None:
+            fields = self.form_class.base_fields
+            found = self._panels[language] = tuple(PanelPart.of(n, f) for n, f in fields.items())
+        return found
