@@ -6,12 +6,15 @@ workbook imports with no change (the round trip) and the preview shows old and n
 sheet writes them.
 """
 
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone, translation
 
@@ -71,7 +74,7 @@ def spec(headers: list[str]) -> SheetSpec:
     return SheetSpec(SHEET, REQUIRED, headers)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """What a row of the file does: add an actor, change one, or nothing."""
 
@@ -83,6 +86,54 @@ class RowPlan:
     version: int | None = None
     # The admin page of the record, where a sheet holds records of two kinds.
     url_name: str = ""
+
+
+class AddedChanges(Sequence):
+    """A new row's changes, (column, "", value as the sheet writes it) for every column with a
+    value: made from the state whenever read (preview, digest), not kept beside it."""
+
+    __slots__ = ("_show", "_state")
+
+    def __init__(self, show, state: dict):
+        self._show, self._state = show, state
+
+    def _items(self) -> list[tuple[str, str, str]]:
+        return [(h, "", shown) for h, v in self._state.items() if (shown := self._show(h, v))]
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __getitem__(self, index):
+        return self._items()[index]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and self._items() == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._items())
+
+
+def _memo(parse):
+    """`parse` remembering its results by cell (cells of a column repeat a few values)."""
+    results = {}
+
+    def parsed(value):
+        key = (type(value), value)
+        found = results.get(key, _NONE)
+        if found is _NONE:
+            found = parse(value)  # a ValueProblem is raised again for every cell
+            if len(results) >= values.CACHE_SIZE:
+                results.clear()
+            results[key] = found
+        return found
+
+    return parsed
+
+
+_NONE = object()
 
 
 class CellParser:
@@ -128,43 +179,69 @@ class ActorSheet(CellParser):
                 )
                 for c in self.resource.characteristics
             }
+        self.parsers = self._parsers()
 
     # Parsing ------------------------------------------------------------------------------
 
-    def _parse(self, header: str, value):
-        if header in TEXTS:
+    def _parsers(self) -> dict:
+        """The parser of each column's cells; those of columns that repeat values remember."""
+
+        def text(value):
             return values.text(value).strip()
-        if header in M2M:
-            return self.names[header].many(value)
-        if header in ("Organizace", "IČO"):
-            return values.text(value).strip() if header == "Organizace" else values.ico(value)
-        if header == "Typ aktéra":
-            return self.actor_types.get(values.text(value)) if value is not None else None
-        if header == "Obec":
-            return self.municipalities.get(values.text(value)) if value is not None else None
-        if header == "Primární oblast potřeb":
+
+        def primary_area(value):
             if value is None:
                 raise values.ValueProblem("Primární oblast potřeb je povinná.")
             return self.areas.get(values.text(value))
-        if header == "Zřizovatel":
-            return self.founders.get(values.text(value)) if value is not None else ""
-        if header == "Zaměření":
-            return self.focuses.get(values.text(value)) if value is not None else Focus.PREVENTION
-        if header in ("Věk od", "Věk do"):
+
+        def chosen(names: values.Names, empty):
+            return lambda value: names.get(values.text(value)) if value is not None else empty
+
+        def ages(value):
             return values.whole_number(value, high=120)
-        if header in ("On-line", "Krizová síť"):
-            return values.yes_no(value)
-        if header == "Aktualizováno":
-            return values.date(value)
-        if header == "Územní působnost":
-            return self._scope(value)
-        if header == "Naplněnost kapacity":
-            return self._capacity(value)
-        if header == "Kontaktní osoby":
+
+        def contacts(value):
             return tuple(_contact(line) for line in values.text(value).split("\n") if line.strip())
-        if header in ("Poznámka", "Soukromá poznámka"):
+
+        def notes(value):
             return tuple(p.strip() for p in re.split(r"\n\s*\n", values.text(value)) if p.strip())
-        return self._characteristic(self.characteristics[header], value)
+
+        found = dict.fromkeys(TEXTS, text)
+        found |= {header: self.names[header].many for header in M2M}
+        found |= {"Organizace": text, "IČO": values.ico, "Kontaktní osoby": contacts}
+        repeating = {
+            "Typ aktéra": chosen(self.actor_types, None),
+            "Obec": chosen(self.municipalities, None),
+            "Primární oblast potřeb": primary_area,
+            "Zřizovatel": chosen(self.founders, ""),
+            "Zaměření": chosen(self.focuses, Focus.PREVENTION),
+            "Věk od": ages,
+            "Věk do": ages,
+            "On-line": values.yes_no,
+            "Krizová síť": values.yes_no,
+            "Aktualizováno": values.date,
+            "Územní působnost": self._scope,
+            "Naplněnost kapacity": self._capacity,
+            "Poznámka": notes,
+            "Soukromá poznámka": notes,
+        }
+        for name, characteristic in self.characteristics.items():
+            repeating[name] = functools.partial(self._characteristic, characteristic)
+        found |= {header: _memo(parse) for header, parse in repeating.items()}
+        return found
+
+    def parse(self, cells: dict, problems: list[Problem], where: dict, headers: list[str]) -> dict:
+        state = {}
+        parsers = self.parsers
+        for header in headers:
+            try:
+                state[header] = parsers[header](cells.get(header))
+            except values.ValueProblem as problem:
+                problems.append(Problem(str(problem), column=header, **where))
+        return state
+
+    def _parse(self, header: str, value):
+        return self.parsers[header](value)
 
     def _scope(self, value):
         if value is None:
@@ -278,13 +355,57 @@ def _contact(line: str) -> tuple[str, str, str, str]:
     return (name, role, phone, email)
 
 
+# Texts that are certainly valid for Django's URL and e-mail validators (a strict subset of
+# what they accept): most cells, checked without the validators' costlier rules.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN = {
+    "URLValidator": re.compile(
+        rf"https?://{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,63}}(?:/[a-z0-9._~/-]*)?", re.I | re.A
+    ),
+    "EmailValidator": re.compile(
+        rf"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:{_LABEL}\.)+[a-z]{{2,63}}", re.I | re.A
+    ),
+}
+
+
+def _plainly_valid(model_field: models.Field):
+    """A check that a text surely passes the field's validation, or None."""
+    patterns = []
+    for validator in model_field.validators:
+        if isinstance(validator, MaxLengthValidator):
+            continue
+        pattern = _PLAIN.get(type(validator).__name__)
+        if pattern is None or type(validator).__module__ != "django.core.validators":
+            return None
+        if not {"http", "https"} <= set(getattr(validator, "schemes", ["http", "https"])):
+            return None
+        patterns.append(pattern)
+    # 253: the longest host name the URL validator accepts; a shorter text has no longer one.
+    limit = min(model_field.max_length or 253, 253)
+
+    def check(value: str) -> bool:
+        return len(value) <= limit and all(p.fullmatch(value) for p in patterns)
+
+    return check
+
+
+_TEXT_CHECKS = {header: _plainly_valid(f) for header, f in _TEXT_FIELDS.items()}
+
+
 def validate_texts(state: dict) -> list[str]:
     """Model field validation (length, e-mail, URL) of the state's texts, as Czech messages."""
     messages = []
     for header, value in state.items():
         model_field = _TEXT_FIELDS.get(header)
-        if model_field is None or (value == "" and model_field.blank):
+        if model_field is None:
             continue
+        if value == "":
+            if model_field.blank:
+                continue
+        else:
+            check = _TEXT_CHECKS[header]
+            if check is not None and check(value):
+                continue
         try:
             model_field.clean(value, None)
         except ValidationError as error:
@@ -399,7 +520,7 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
                 continue
             new_rows[key] = number
             state = sheet_rows.parse(cells, problems, where, compared)
-            changes = [(h, "", shown) for h, v in state.items() if (shown := sheet_rows.show(h, v))]
+            changes = AddedChanges(sheet_rows.show, state)
             plan.added.append(RowPlan(number, name, None, state, changes))
             continue
         if actor_id in seen:

@@ -19,6 +19,8 @@ import python_calamine
 from .limits import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, check_container
 
 HEADER_SEARCH_ROWS = 20
+TEXT_CACHE = 50_000
+_UNSEEN = object()
 MAX_CELL_CHARS = 32_767
 _MARKS = re.compile(r"[\u0300-\u036f]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -245,15 +247,35 @@ def _read_sheet(sheet, specs, extra_headers, problems, named) -> SheetData | Non
             data.unknown_headers.append(written)
     merged = _merged_values(sheet, start_row, start_column)
     count = 0
+    positions = list(columns.items())
+    # Most cells repeat a value of a few (vocabularies, yes/no): each text is cleaned once,
+    # and equal cells share one string. Bounded, for the unique texts.
+    texts: dict[str, str | None] = {}
     for offset, values in enumerate(rows, start=header_index + 1):
         excel_row = start_row + offset + 1
         row: dict[str, object] = {}
-        for position, key in columns.items():
-            value = values[position] if position < len(values) else None
-            if value in (None, "") and merged:
+        width = len(values)
+        for position, key in positions:
+            value = values[position] if position < width else None
+            if value is None or value == "":
+                if not merged:
+                    continue
                 value = merged.get((excel_row, position), value)
-            where = {"sheet": sheet.name, "row": excel_row, "column": data.headers[key]}
-            cleaned = clean_cell(value, problems, where)
+                if value is None or value == "":
+                    continue
+            if type(value) is str:
+                cleaned = texts.get(value, _UNSEEN)
+                if cleaned is _UNSEEN:
+                    reported = len(problems)
+                    where = {"sheet": sheet.name, "row": excel_row, "column": data.headers[key]}
+                    cleaned = _clean_text(value, problems, where)
+                    if len(problems) == reported:
+                        if len(texts) >= TEXT_CACHE:
+                            texts.clear()
+                        texts[value] = cleaned
+            else:
+                where = {"sheet": sheet.name, "row": excel_row, "column": data.headers[key]}
+                cleaned = clean_cell(value, problems, where)
             if cleaned is not None:
                 row[key] = cleaned
         if not row:

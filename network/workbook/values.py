@@ -17,6 +17,7 @@ YES = {"ano", "a", "x", "1", "true", "yes", "y", "pravda", "✓", "✔"}
 NO = {"ne", "n", "0", "false", "no", "nepravda", "-", "✗"}
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # the 1900 date system, leap-year bug included
 SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: plausible dates, not other numbers
+CACHE_SIZE = 10_000  # results kept per vocabulary
 _CZECH_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
 
 
@@ -120,6 +121,10 @@ class Names:
         self.ids: dict[str, object] = {}
         self.names: dict[object, str] = {}
         self.what = what
+        # Cells repeat a few combinations: each is resolved (and shown) once, and equal
+        # cells share one result.
+        self._many: dict[object, frozenset] = {}
+        self._shown: dict[frozenset, str] = {}
         for key, name in pairs:
             self.ids.setdefault(header_key(name), key)
             self.names[key] = name
@@ -127,6 +132,8 @@ class Names:
     def add(self, key, name: str) -> None:
         self.ids.setdefault(header_key(name), key)
         self.names[key] = name
+        self._many.clear()
+        self._shown.clear()
 
     def get(self, name: str):
         found = self.ids.get(header_key(name))
@@ -142,11 +149,24 @@ class Names:
         return message
 
     def many(self, value) -> frozenset:
-        return frozenset(self.get(name) for name in split_list(value))
+        key = (type(value), value)
+        found = self._many.get(key)
+        if found is None:
+            found = frozenset(self.get(name) for name in split_list(value))
+            if len(self._many) >= CACHE_SIZE:
+                self._many.clear()
+            self._many[key] = found
+        return found
 
     def show(self, keys) -> str:
         if keys is None:
             return ""
         if isinstance(keys, frozenset):
-            return "; ".join(sorted(self.names.get(k, str(k)) for k in keys))
+            found = self._shown.get(keys)
+            if found is None:
+                found = "; ".join(sorted(self.names.get(k, str(k)) for k in keys))
+                if len(self._shown) >= CACHE_SIZE:
+                    self._shown.clear()
+                self._shown[keys] = found
+            return found
         return self.names.get(keys, str(keys))

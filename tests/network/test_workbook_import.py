@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from actors.models import Actor, ContactPerson, Note, Organisation
 from needs.models import NeedArea
@@ -146,6 +147,18 @@ def test_new_and_missing_actors(coordinator):
 
     preview, _ = preview_workbook(data)
     assert [row.name for row in preview.actors.added] == ["Spolek Jiskra"]
+    [added] = preview.actors.added
+    shown = [
+        ("Název aktéra", "", "Spolek Jiskra"),
+        ("Organizace", "", "Jiskra, z.s."),
+        ("IČO", "", "27012345"),
+        ("On-line", "", "ne"),
+        ("Primární oblast potřeb", "", "VZTAHY"),
+        ("Zaměření", "", "prevence"),
+        ("Krizová síť", "", "ne"),
+    ]
+    assert list(added.changes) == shown
+    assert (added.changes, len(added.changes), repr(added.changes)) == (shown, 7, repr(shown))
     assert preview.actors.missing == [(gone.pk, "Chybí v souboru")]
 
     import_workbook(data, user=coordinator)
@@ -495,3 +508,41 @@ def test_platform_participation_is_only_checked_against_the_platforms_sheet_or_t
     assert list(PlatformMembership.objects.values_list("actor__name", "role")) == [
         ("ZŠ Lipová", "member")
     ]
+
+
+TEXT_CELLS = [
+    ("Web", "https://poradna.example.cz/kontakty/"),
+    ("Web", "HTTP://WWW.Poradna-1.example.cz"),
+    ("Web", "https://-poradna.example.cz"),
+    ("Web", "https://poradna..example.cz"),
+    ("Web", "https://poradna.example.c"),
+    ("Web", "https://ſ.example.cz"),
+    ("Web", "ftp://poradna.example.cz"),
+    ("Web", "poradna.example.cz"),
+    ("Web", "https://" + "a" * 63 + "." + "b" * 64 + ".cz"),
+    ("Web", "https://" + ".".join(["abcdefghi"] * 26) + ".cz"),
+    ("Web", "https://poradna.example.cz/a b"),
+    ("E-mail", "info.poradna+1@example.cz"),
+    ("E-mail", "info..poradna@example.cz"),
+    ("E-mail", "info@-example.cz"),
+    ("E-mail", "info@example"),
+    ("E-mail", "info@localhost"),
+    ("E-mail", "Kelvin\u212a@example.cz"),
+    ("Telefon", "+420 " + "1" * 120),
+    ("Název aktéra", "P" * 301),
+    ("Název aktéra", ""),
+]
+
+
+@pytest.mark.parametrize(("column", "value"), TEXT_CELLS)
+def test_texts_are_validated_exactly_as_the_model_fields_do(column, value):
+    field = actor_sheet._TEXT_FIELDS[column]
+    expected = []
+    try:
+        field.clean(value, None)
+    except ValidationError as error:
+        expected = [f"{field.verbose_name}: {m}" for m in error.messages]
+    if value == "" and field.blank:
+        expected = []
+
+    assert actor_sheet.validate_texts({column: value}) == expected
