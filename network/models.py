@@ -211,6 +211,18 @@ class Snapshot(models.Model):
         return json.loads(gzip.decompress(bytes(self.data)))
 
 
+class RevisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(status=Revision.Status.CLOSED).exists():
+            raise FrozenSnapshot("A closed revision cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=Revision.Status.CLOSED).exists():
+            raise FrozenSnapshot("A closed revision cannot be deleted.")
+        return super().delete()
+
+
 class Revision(models.Model):
     """The annual revision of the three templates (DOMAIN.md decision 9): opened by the
     coordinator, records verified or updated, discussed at a platform, closed into a snapshot."""
@@ -224,9 +236,11 @@ class Revision(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    # PROTECT, not SET_NULL: deleting a user or a platform must not rewrite a closed revision
+    # (people are deactivated, platforms ended).
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -234,7 +248,7 @@ class Revision(models.Model):
     )
     platform = models.ForeignKey(
         "platforms.Platform",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -256,12 +270,14 @@ class Revision(models.Model):
     )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("closed by"),
     )
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

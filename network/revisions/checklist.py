@@ -146,12 +146,11 @@ def build(revision: Revision) -> Checklist:
         F("verified_by__username"),
     )
     for pk, area, need, name, verified_on, first, last, username in activities:
-        key = f"{area} / {need} / {name}"
         items.append(
             _item(
                 compare.ACTIVITY,
-                key,
-                key,
+                str(pk),
+                f"{area} / {need} / {name}",
                 pk,
                 verified_on,
                 first,

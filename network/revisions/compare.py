@@ -6,11 +6,11 @@ Fields compare as the sheet's text. The verification date and the two membership
 (`Účast v platformách`, `Složení účastníků`) are left out: memberships are records of their own.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from actors.resources import SHEET as ACTORS
@@ -33,8 +33,13 @@ ACTIONS = {
     ENDED: pgettext_lazy("revision change", "ended"),
     CHANGED: pgettext_lazy("revision change", "changed"),
 }
-# Where the label is the record's own name; elsewhere it is made of its key.
-NAMED = {ACTOR, PLATFORM}
+# The column of a record's own name (memberships are labelled by their actor and platform).
+TITLES = {
+    ACTOR: "Název aktéra",
+    PLATFORM: "Název platformy",
+    NEED: "Potřeba",
+    ACTIVITY: "Činnost",
+}
 
 IGNORED = {"ID", "Aktualizováno", "Účast v platformách", "Složení účastníků"}
 NEED_FIELDS = ("Naplňování potřeby", "Rizika nenaplnění")
@@ -45,6 +50,9 @@ ACTIVITY_FIELDS = (
     "Zapojení aktéři",
 )
 ROLE = "Role v platformě"
+# Columns that list actors by name (the platform's coordinating actors, the local practice's).
+ACTOR_LISTS = ("Koordinátor", "Zapojení aktéři")
+LIST_SPLIT = re.compile(r";\s*|\n")
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,23 @@ class Change:
 class Record:
     label: str
     fields: dict[str, str]
+    # What the fields compare by, where it is not their text (actor names -> their IDs).
+    compared: dict[str, str] | None = None
+
+    def value(self, field: str) -> str:
+        source = self.compared if self.compared and field in self.compared else self.fields
+        return source.get(field, "")
 
 
-def records(content: dict) -> dict[str, dict[str, Record]]:
-    """The records of a snapshot content by kind and key."""
+def actor_names(content: dict) -> dict[str, str]:
+    """Actor name -> `#ID` for the actors of a snapshot content."""
+    sheet = content["sheets"].get(ACTORS)
+    return {row.get("Název aktéra", ""): f"#{row.get('ID', '')}" for row in _rows(sheet)}
+
+
+def records(content: dict, by_name: dict[str, str] | None = None) -> dict[str, dict[str, Record]]:
+    """The records of a snapshot content by kind and key; `by_name` maps the actor names in
+    lists to IDs (by default the content's own actors)."""
     sheets = content["sheets"]
     found = {kind: {} for kind in KINDS}
     names = {}
@@ -88,24 +109,41 @@ def records(content: dict) -> dict[str, dict[str, Record]]:
             found[kind][key] = Record(
                 label, {h: v for h, v in row.items() if h not in IGNORED and h != title}
             )
+    by_name = actor_names(content) if by_name is None else by_name
+    for record in found[PLATFORM].values():
+        record.compared = _actor_ids(record.fields, ACTOR_LISTS, by_name)
     for platform_id, actor_id, role in content.get("memberships", []):
         key = f"{platform_id}:{actor_id}"
         platform = names.get((PLATFORM, str(platform_id)), f"#{platform_id}")
         actor = names.get((ACTOR, str(actor_id)), f"#{actor_id}")
         found[MEMBERSHIP][key] = Record(f"{platform} – {actor}", {ROLE: role})
+    need_ids, activity_ids = content.get("needs", {}), content.get("activities", {})
     for row in _rows(sheets.get(NEEDS)):
         area, need, activity = (
             row.get("Oblast potřeb", ""),
             row.get("Potřeba", ""),
             row.get("Činnost", ""),
         )
-        need_key = f"{area} / {need}"
+        need_label = f"{area} / {need}"
+        need_key = str(need_ids.get(need_label, need_label))
         if need_key not in found[NEED]:
-            found[NEED][need_key] = Record(need_key, {f: row.get(f, "") for f in NEED_FIELDS})
+            found[NEED][need_key] = Record(need_label, {f: row.get(f, "") for f in NEED_FIELDS})
         if activity:
-            key = f"{need_key} / {activity}"
-            found[ACTIVITY][key] = Record(key, {f: row.get(f, "") for f in ACTIVITY_FIELDS})
+            label = f"{need_label} / {activity}"
+            fields = {f: row.get(f, "") for f in ACTIVITY_FIELDS}
+            found[ACTIVITY][str(activity_ids.get(label, label))] = Record(
+                label, fields, _actor_ids(fields, ACTOR_LISTS, by_name)
+            )
     return found
+
+
+def _actor_ids(fields: dict[str, str], lists, by_name: dict[str, str]) -> dict[str, str]:
+    """Lists of actor names as their IDs: renaming an actor changes no platform or activity."""
+    return {
+        field: "; ".join(sorted(by_name.get(part, part) for part in LIST_SPLIT.split(text) if part))
+        for field in lists
+        if (text := fields.get(field))
+    }
 
 
 def _rows(sheet: dict | None) -> Iterator[dict[str, str]]:
@@ -118,7 +156,9 @@ def _rows(sheet: dict | None) -> Iterator[dict[str, str]]:
 
 def compare(old: dict, new: dict) -> list[Change]:
     """The changes from content `old` to content `new`, by kind, then action and name."""
-    before, after = records(old), records(new)
+    # Names of both, the newer winning: an actor renamed or ended between them keeps its ID.
+    by_name = actor_names(old) | actor_names(new)
+    before, after = records(old, by_name), records(new, by_name)
     with translation.override("cs"):
         platform_ended = str(Platform.Status.ENDED.label)
     changes = []
@@ -140,11 +180,11 @@ def _changed(
     kind: str, key: str, was: Record, now: Record, platform_ended: str
 ) -> Iterator[Change]:
     label = now.label
-    if kind in NAMED and was.label != now.label:
-        yield Change(kind, key, label, CHANGED, str(_("name")), was.label, now.label)
+    if kind in TITLES and was.label != now.label:
+        yield Change(kind, key, label, CHANGED, TITLES[kind], was.label, now.label)
     for field in sorted(was.fields.keys() | now.fields.keys(), key=_field_order(now, was)):
         old, new = was.fields.get(field, ""), now.fields.get(field, "")
-        if old == new:
+        if old == new or was.value(field) == now.value(field):
             continue
         if kind == PLATFORM and field == "Stav" and new == platform_ended:
             yield Change(kind, key, label, ENDED, field, old, new)

@@ -52,10 +52,10 @@ def write(
                 ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
                 ("Exportoval(a)", by),
                 ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
-                ("Změn", str(len(changes))),
+                ("Počet změn", str(len(changes))),
                 (
                     "Soukromé údaje",
-                    "ano: soukromé poznámky a znaky jen pro koordinátora, soubor nesdílejte",
+                    "ne: soukromé poznámky a znaky jen pro koordinátora sešit neobsahuje",
                 ),
                 (
                     "Jak vyplňovat",

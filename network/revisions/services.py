@@ -5,13 +5,15 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors import services as actor_services
 from actors.history import record_history
 from actors.models import Actor
+from actors.resources import SHEET as ACTORS
 from needs.models import Activity
 from platforms.models import Platform
 
@@ -60,6 +62,10 @@ def open_revision(*, year: int, user) -> Revision:
         raise ValidationError(_("Another revision is already open; close it first."))
     if Revision.objects.filter(year=year).exists():
         raise ValidationError(_("The revision of %(year)s already exists.") % {"year": year})
+    if Revision.objects.filter(status=Revision.Status.CLOSED, year__gt=year).exists():
+        raise ValidationError(
+            _("A later year's revision is already closed; a revision follows the last one.")
+        )
     sheets, _characteristics = snapshot.current_sheets()
     content = snapshot.content_of(sheets)
     baseline = take_snapshot(year=year, kind=Snapshot.Kind.BASELINE, user=user, content=content)
@@ -101,8 +107,8 @@ def verify(*, kind: str, ids: list[int], user, on: datetime.date | None = None) 
 def end(*, kind: str, ids: list[int], user, on: datetime.date | None = None) -> int:
     """End active actors or platforms found out of date in the revision.
 
-    Effects: actors through `actors.services.end_actors`; platforms get the status ended,
-    a raised version and a historical record. Returns the number of records ended.
+    Effects: actors through `actors.services.end_actors`; platforms get the status ended, the
+    year as their last, a raised version and a historical record. Returns how many ended.
     """
     on = on or timezone.localdate()
     if kind == ACTOR:
@@ -116,8 +122,11 @@ def end(*, kind: str, ids: list[int], user, on: datetime.date | None = None) -> 
             "pk", flat=True
         )
     )
+    # As the workbook import ends platforms: with the year (never before the first year).
     Platform.objects.filter(pk__in=found).update(
-        status=Platform.Status.ENDED, version=F("version") + 1
+        status=Platform.Status.ENDED,
+        until_year=Greatest(Coalesce(F("since_year"), Value(on.year)), Value(on.year)),
+        version=F("version") + 1,
     )
     record_history(
         list(Platform.objects.filter(pk__in=found).order_by("pk")),
@@ -127,33 +136,47 @@ def end(*, kind: str, ids: list[int], user, on: datetime.date | None = None) -> 
     return len(found)
 
 
-def previous_snapshot(revision: Revision) -> Snapshot:
+def previous_snapshot(revision: Revision, *, content: bool = True) -> Snapshot:
     """What the revision's changes are counted from: the latest earlier closed revision, or the
-    revision's own baseline when there is none."""
+    revision's own baseline when there is none. Without `content`, its stored bytes are left in
+    the database (for the pages that only name it)."""
+    blobs = [] if content else ["data", "workbook"]
     earlier = (
-        Revision.objects.filter(status=Revision.Status.CLOSED, year__lt=revision.year)
-        .select_related("snapshot")
-        .order_by("-year")
+        Snapshot.objects.filter(kind=Snapshot.Kind.CLOSED, revision__year__lt=revision.year)
+        .order_by("-revision__year")
+        .defer(*blobs)
         .first()
     )
-    return earlier.snapshot if earlier else revision.baseline
+    if earlier is not None:
+        return earlier
+    return Snapshot.objects.defer(*blobs).get(pk=revision.baseline_id)
 
 
 def meeting_pack(
     revision: Revision, *, user, platform_name: str | None = None
 ) -> tuple[bytes, dict]:
-    """The revision's workbook (the three templates, `Změny`, `Číselníky`, `O souboru`) and the
-    snapshot content of the same rows."""
-    sheets, characteristics = snapshot.current_sheets()
+    """The revision's workbook and the snapshot content of the same rows.
+
+    The content holds everything (the coordinator compares it later); the workbook, which goes
+    to the platform's meeting, holds the three templates, `Změny`, `Číselníky` and `O souboru`
+    without private notes and coordinator-only characteristics, or any change of them.
+    """
+    sheets, _characteristics = snapshot.current_sheets()
     content = snapshot.content_of(sheets)
     since = previous_snapshot(revision)
-    changes = compare.compare(since.content(), content)
+    shared, characteristics = snapshot.shared_sheets(sheets)
+    headers = {sheet.name: set(sheet.headers) for sheet in shared}
+    changes = [
+        change
+        for change in compare.compare(since.content(), content)
+        if change.kind != compare.ACTOR or not change.field or change.field in headers[ACTORS]
+    ]
     if platform_name is None:
         platform_name = revision.platform.name if revision.platform else ""
     stream = io.BytesIO()
     pack.write(
         stream,
-        sheets=sheets,
+        sheets=shared,
         characteristics=characteristics,
         changes=changes,
         year=revision.year,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import translation
 
 from actors.models import Actor
+from needs.models import Activity, Need
 from needs.resources import labels
 from platforms.models import PlatformMembership
 
@@ -42,6 +43,21 @@ def current_sheets() -> tuple[list[Sheet], list]:
     return [Sheet(s.name, s.headers, list(s.rows), s.drop_downs) for s in sheets], characteristics
 
 
+def shared_sheets(sheets: list[Sheet]) -> tuple[list[Sheet], list]:
+    """The sheets without what only the coordinator may read (private notes, coordinator-only
+    characteristics), as the meeting pack shares them, and the characteristics left."""
+    public, characteristics = template_sheets(include_private=False)
+    shared = []
+    for full, lazy in zip(sheets, public, strict=True):
+        if full.headers == lazy.headers:
+            shared.append(full)
+            continue
+        index = [full.headers.index(header) for header in lazy.headers]
+        rows = [[row[i] for i in index] for row in full.rows]
+        shared.append(Sheet(full.name, lazy.headers, rows, lazy.drop_downs))
+    return shared, characteristics
+
+
 def content_of(sheets: list[Sheet]) -> dict:
     """The snapshot content of the sheets and today's memberships of active actors (those the
     actor sheet holds)."""
@@ -53,8 +69,21 @@ def content_of(sheets: list[Sheet]) -> dict:
                 actor__status=Actor.Status.ACTIVE
             ).values_list("platform_id", "actor_id", "role")
         )
+    # Needs and activities by their text in the sheet, to their IDs: a renamed one is changed.
+    needs = {
+        f"{area} / {name}": pk
+        for pk, area, name in Need.objects.values_list("pk", "area__name", "name")
+    }
+    activities = {
+        f"{area} / {need} / {name}": pk
+        for pk, area, need, name in Activity.objects.values_list(
+            "pk", "need__area__name", "need__name", "name"
+        )
+    }
     return {
         "format": FORMAT,
+        "needs": needs,
+        "activities": activities,
         "sheets": {
             sheet.name: {
                 "headers": list(sheet.headers),

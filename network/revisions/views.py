@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -48,6 +48,12 @@ class CloseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that the closed revision can never be changed"), required=True
     )
+
+    def clean_discussed_on(self):
+        day = self.cleaned_data["discussed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The meeting cannot be in the future."))
+        return day
 
 
 def _context(request, title: str, **extra) -> dict:
@@ -94,7 +100,9 @@ def _snapshot_choices() -> list[tuple[str, str]]:
 
 def _revision(year: int) -> Revision:
     return get_object_or_404(
-        Revision.objects.select_related("platform", "baseline", "opened_by", "closed_by"),
+        Revision.objects.select_related("platform", "baseline", "opened_by", "closed_by").defer(
+            "baseline__workbook"
+        ),
         year=year,
     )
 
@@ -139,19 +147,19 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         change_count=len(built.changes),
         platform_form=platform_form,
         close_form=close_form,
-        since=pack.since_text(services.previous_snapshot(revision)),
+        since=pack.since_text(services.previous_snapshot(revision, content=False)),
     )
     return TemplateResponse(request, "admin/revision.html", context)
 
 
 def _closed_view(request: HttpRequest, revision: Revision) -> HttpResponse:
-    frozen = revision.snapshot
+    frozen = Snapshot.objects.defer("data", "workbook").get(pk=revision.snapshot_id)
     context = _context(
         request,
         gettext("Revision %(year)s") % {"year": revision.year},
         revision=revision,
         frozen=frozen,
-        since=pack.since_text(services.previous_snapshot(revision)),
+        since=pack.since_text(services.previous_snapshot(revision, content=False)),
     )
     return TemplateResponse(request, "admin/revision_closed.html", context)
 
@@ -218,15 +226,19 @@ def revision_close(request: HttpRequest, year: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
     else:
-        services.close_revision(
-            revision=revision,
-            user=request.user,
-            platform=form.cleaned_data["platform"],
-            discussed_on=form.cleaned_data["discussed_on"],
-        )
-        messages.success(
-            request, gettext("The revision %(year)s is closed and frozen.") % {"year": year}
-        )
+        try:
+            services.close_revision(
+                revision=revision,
+                user=request.user,
+                platform=form.cleaned_data["platform"],
+                discussed_on=form.cleaned_data["discussed_on"],
+            )
+        except ValidationError as error:  # closed meanwhile, by a second click or person
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, gettext("The revision %(year)s is closed and frozen.") % {"year": year}
+            )
     return redirect("admin:revision", year)
 
 
@@ -250,9 +262,10 @@ def revision_compare(request: HttpRequest) -> HttpResponse:
     changes = compare.compare(old, new)
     if request.GET.get("format") == "xlsx":
         stream = io.BytesIO()
-        writer = WorkbookWriter(stream)
-        pack.write_changes(writer, changes)
-        writer.close()
+        with translation.override("cs"):  # the sheet is Czech, as the templates are
+            writer = WorkbookWriter(stream)
+            pack.write_changes(writer, changes)
+            writer.close()
         stream.seek(0)
         return FileResponse(stream, as_attachment=True, filename=f"{pack.CHANGES}.xlsx")
     page = Paginator(changes, PER_PAGE * 3).get_page(request.GET.get("strana"))
@@ -269,6 +282,5 @@ def revision_compare(request: HttpRequest) -> HttpResponse:
         old_choice=old_choice,
         new_choice=new_choice,
         snapshots=_snapshot_choices(),
-        query=request.GET.urlencode(),
     )
     return TemplateResponse(request, "admin/revision_compare.html", context)

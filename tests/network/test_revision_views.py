@@ -227,9 +227,10 @@ def test_checklist_queries_do_not_grow_with_the_network(
     ActivityFactory.create_batch(count)
     # Session, user, role, the revision with its baseline; the template sheets: the custom
     # characteristics, 7 need-sheet, 10 actor-sheet and 5 platform-sheet queries, the
-    # memberships; the actors, platforms and activities with their verification; the previous
-    # revision; the workspace's permissions (2) and the platform choices of the two forms (2).
-    with django_assert_num_queries(37):
+    # memberships, the needs' and activities' IDs; the actors, platforms and activities with
+    # their verification; the previous snapshot (2: closed revisions, the baseline); the
+    # workspace's permissions (2) and the platform choices of the two forms (2).
+    with django_assert_num_queries(40):
         response = coordinator_client.get(PAGE)
     assert response.status_code == 200
 

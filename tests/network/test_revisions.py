@@ -5,11 +5,13 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Actor
+from actors.models import Actor, Note, Visibility
 from needs.models import Activity
 from network.models import FrozenSnapshot, Revision, Snapshot
 from network.revisions import checklist, compare, services, snapshot
@@ -19,7 +21,10 @@ from platforms.models import Platform, PlatformMembership
 from tests.factories import (
     ActivityFactory,
     ActorFactory,
+    CharacteristicFactory,
+    CharacteristicValueFactory,
     FulfilmentSignFactory,
+    NoteFactory,
     PlatformMembershipFactory,
 )
 from tests.network.workbook_files import ACTORS, database_checksum, saved, set_cell
@@ -374,3 +379,120 @@ def test_comparing_two_snapshots_takes_two_queries(
         old = Snapshot.objects.get(pk=revision.baseline_id).content()
         new = Snapshot.objects.get(pk=frozen.pk).content()
         assert compare.compare(old, new) == []
+
+
+# --- review fixes: privacy of the pack, renames, closed revisions, platforms ended ------------
+
+
+def test_meeting_pack_shares_no_private_note_nor_its_change(revision, coordinator):
+    actor = Actor.objects.active().order_by("pk").first()
+    NoteFactory(actor=actor, text="TAJNÉ interní", visibility=Note.Visibility.PRIVATE)
+    secret = CharacteristicFactory(name="Jen pro koordinátora", visibility=Visibility.COORDINATOR)
+    CharacteristicValueFactory(actor=actor, characteristic=secret, text="TAJNÝ znak")
+
+    data, content = services.meeting_pack(revision, user=coordinator)
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    cells = [
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert not [cell for cell in cells if "TAJN" in cell]
+    assert "Soukromá poznámka" not in cells and "Jen pro koordinátora" not in cells
+    # The frozen content keeps them for the coordinator's comparisons.
+    assert "TAJNÉ interní" in str(content) and "TAJNÝ znak" in str(content)
+
+
+def test_importing_the_shared_pack_keeps_private_notes(revision, coordinator):
+    actor = Actor.objects.active().order_by("pk").first()
+    NoteFactory(actor=actor, text="TAJNÉ interní", visibility=Note.Visibility.PRIVATE)
+    data, _content = services.meeting_pack(revision, user=coordinator)
+
+    applied = import_workbook(data, user=coordinator)
+
+    assert applied.change_count == 0
+    assert actor.notes.filter(text="TAJNÉ interní").exists()
+
+
+def test_renaming_an_actor_changes_only_the_actor(demo):
+    old = today_content()
+    actor = Actor.objects.active().filter(memberships__role="coordinator").order_by("pk").first()
+    old_name = actor.name
+    actor.name = "Přejmenovaný aktér"
+    actor.save()
+
+    changes = summary(compare.compare(old, today_content()))
+
+    assert changes == {
+        (compare.ACTOR, "Přejmenovaný aktér", compare.CHANGED, "Název aktéra", old_name, actor.name)
+    }
+
+
+def test_renaming_an_activity_is_a_change_not_an_end(revision, coordinator):
+    activity = Activity.objects.select_related("need__area").order_by("pk").first()
+    total = Activity.objects.count()
+    old_name = activity.name
+    activity.name = "Přejmenovaná činnost"
+    activity.save()
+
+    built = checklist.build(revision)
+
+    need = f"{activity.need.area.name} / {activity.need.name}"
+    assert summary(built.changes) == {
+        (
+            compare.ACTIVITY,
+            f"{need} / Přejmenovaná činnost",
+            compare.CHANGED,
+            "Činnost",
+            f"{need} / {old_name}",
+            f"{need} / Přejmenovaná činnost",
+        )
+    }
+    activities = [i for i in built.items if i.kind == compare.ACTIVITY]
+    assert len(activities) == total
+    assert {i.state for i in activities if i.pk == activity.pk} == {checklist.UPDATED}
+
+
+def test_a_closed_revision_cannot_be_changed_through_the_queryset(closed):
+    revisions = Revision.objects.filter(snapshot=closed)
+    with pytest.raises(FrozenSnapshot):
+        revisions.update(status=Revision.Status.OPEN, snapshot=None)
+    with pytest.raises(FrozenSnapshot):
+        revisions.delete()
+
+
+def test_the_database_refuses_to_reopen_a_closed_revision(closed):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE network_revision SET status = 'open', snapshot_id = NULL")
+    assert Revision.objects.get(snapshot=closed).status == Revision.Status.CLOSED
+
+
+def test_deleting_the_platform_or_user_of_a_closed_revision_is_refused(revision, coordinator):
+    platform = Platform.objects.order_by("pk").first()
+    services.close_revision(
+        revision=revision, user=coordinator, platform=platform, discussed_on=timezone.localdate()
+    )
+    with pytest.raises(ProtectedError):
+        platform.delete()
+    with pytest.raises(ProtectedError):
+        coordinator.delete()
+
+
+def test_ending_a_platform_in_the_revision_records_its_last_year(revision, coordinator):
+    platform = Platform.objects.filter(status=Platform.Status.ACTIVE).order_by("pk").first()
+
+    services.end(kind=compare.PLATFORM, ids=[platform.pk], user=coordinator)
+
+    platform.refresh_from_db()
+    assert (platform.status, platform.until_year) == (
+        Platform.Status.ENDED,
+        max(platform.since_year or 0, timezone.localdate().year),
+    )
+
+
+def test_no_revision_opens_before_a_later_closed_one(closed, coordinator):
+    with pytest.raises(ValidationError, match="pozdějšího roku"):
+        services.open_revision(year=YEAR - 1, user=coordinator)
