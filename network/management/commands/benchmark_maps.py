@@ -109,18 +109,21 @@ class Command(BaseCommand):
             cookie = self.login(port)
             path = f"{url}?{urlencode(params)}"
             self.warm_up(port, path, cookie, clients)
-            workers = children(server.pid)
-            cpu_before = cpu_seconds(workers)
+            workers, backends = children(server.pid), database_backends()
+            cpu_before, database_before = cpu_seconds(workers), cpu_seconds(backends)
             if shutil.which("wrk"):
                 client, (done, errors, elapsed) = "wrk", wrk(port, path, cookie, seconds, clients)
             else:
                 client = "Python threads"
                 done, errors, elapsed = threads(port, path, cookie, seconds, clients)
-            cpu = (cpu_seconds(workers) - cpu_before) * 1000 / max(done + errors, 1)
+            answered = max(done + errors, 1)
+            cpu = (cpu_seconds(workers) - cpu_before) * 1000 / answered
+            database = (cpu_seconds(backends) - database_before) * 1000 / answered
             self.stdout.write(
                 f"  load ({client}): gunicorn 2 workers, {clients} clients, {elapsed:.0f} s: "
                 f"{done / elapsed:.0f} req/s (target >= 150), {errors} errors, "
                 f"worker CPU {cpu:.1f} ms per request"
+                + (f", database CPU {database:.1f} ms" if backends else "")
             )
         finally:
             server.terminate()
@@ -253,10 +256,28 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def database_backends() -> list[int]:
+    """The PostgreSQL backends of the other connections to this database, if they run on this
+    machine (the workers' connections, open after the warm-up)."""
+    local = connection.settings_dict["HOST"] in ("", "localhost", "127.0.0.1", "::1")
+    if connection.vendor != "postgresql" or not local:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time the processes have used so far."""
     ticks = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
