@@ -182,7 +182,8 @@ class ActorAdmin(ConcurrentEditAdminMixin, SimpleHistoryAdmin):
         "secondary_need_areas",
         "representatives",
     ]
-    readonly_fields = ["created_at", "updated_at"]
+    # Verifying is separate from editing: the "verified" action and the annual revision stamp it.
+    readonly_fields = ["verified_on", "verified_by", "created_at", "updated_at"]
     inlines = [ContactPersonInline, NoteInline, PostInline]
     fieldsets = [
         (

@@ -49,6 +49,8 @@ class PlatformAdmin(ConcurrentEditAdminMixin, FoldedSearchMixin, SimpleHistoryAd
     autocomplete_fields = ["platform_type", "initiator", "topics", "need_areas"]
     filter_horizontal = ["other_participants"]
     inlines = [MembershipInline]
+    # Verifying is separate from editing: the annual revision's checklist stamps it.
+    readonly_fields = ["verified_on", "verified_by"]
     fieldsets = [
         (
             None,

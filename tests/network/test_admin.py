@@ -112,8 +112,9 @@ def test_actor_change_form_query_count_is_constant(
 
 # session, user, coordinator role, 2 permissions, the actor, the characteristics (once for
 # the fieldsets and the form) and their options, its version and values, the selected values of
-# the 8 autocomplete many-to-many fields and 3 foreign keys, the platforms (count and
+# the 8 autocomplete many-to-many fields and 2 foreign keys (verified_by is read-only), the
+# platforms (count and
 # choices, once for all rows),
 # the 4 inline querysets (contacts, notes, posts, memberships with actor and platform), the
-# content type, the history user and the version check: 29, whatever the number of rows.
-CHANGE_FORM_QUERIES = 29
+# content type, the history user and the version check: 28, whatever the number of rows.
+CHANGE_FORM_QUERIES = 28
