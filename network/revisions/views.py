@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from actors.text import fold
 from platforms.models import Platform
 
 from ..models import Revision, Snapshot
@@ -121,11 +122,13 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
     kind = request.GET.get("zaznam", "")
     state = request.GET.get("stav", "")
     unverified = request.GET.get("overeni") == "ne"
+    search = fold(request.GET.get("hledat", "").strip())
     since = timezone.localtime(revision.opened_at).date()
     items = [
         item
         for item in built.items
-        if (not kind or item.kind == kind)
+        if (not search or search in fold(item.label))
+        and (not kind or item.kind == kind)
         and (not state or item.state == state)
         and (not unverified or (item.state != checklist.ENDED and not item.verified_since(since)))
     ]
@@ -144,6 +147,7 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         kind=kind,
         state=state,
         unverified=unverified,
+        search=request.GET.get("hledat", ""),
         change_count=len(built.changes),
         platform_form=platform_form,
         close_form=close_form,

@@ -242,3 +242,13 @@ def test_platform_choice_is_kept_for_the_pack(revision, coordinator_client):
 
     revision.refresh_from_db()
     assert revision.platform == platform
+
+
+def test_checklist_search_ignores_case_and_diacritics(db, coordinator_client, coordinator):
+    ActorFactory(name="Poradna Žirafa")
+    ActorFactory(name="Škola U Lípy")
+    services.open_revision(year=YEAR, user=coordinator)
+
+    response = coordinator_client.get(PAGE, {"hledat": "zIRAFA"})
+
+    assert [item.label for item in response.context["page"]] == ["Poradna Žirafa"]
