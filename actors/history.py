@@ -62,9 +62,7 @@ def insert_rows(
     """
     fields = [model._meta.get_field(name) for name in columns]
     adapters = [(i, adapt) for i, field in enumerate(fields) if (adapt := _adapter(field))]
-    rows = [tuple(row) for row in rows]
-    if adapters:
-        rows = [_adapted(row, adapters) for row in rows]
+    rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return []
     quote = connection.ops.quote_name
@@ -75,6 +73,9 @@ def insert_rows(
     use_copy = connection.vendor == "postgresql" and (not returning_ids or len(rows) > FEW_ROWS)
     with connection.cursor() as cursor:
         if use_copy:
+            # The rows go to COPY as they are made (adapted, with their new ids): at tens of
+            # thousands of rows, copies of them all cost memory and time.
+            written = (_adapted(row, adapters) for row in rows) if adapters else rows
             if returning_ids:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -82,9 +83,9 @@ def insert_rows(
                 )
                 ids = [pk for (pk,) in cursor.fetchall()]
                 fields = [pk, *fields]
-                rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+                written = ((pk, *row) for pk, row in zip(ids, written, strict=True))
             names = ", ".join(quote(field.column) for field in fields)
-            _copy(cursor, f"COPY {table} ({names}) FROM STDIN", rows)
+            _copy(cursor, f"COPY {table} ({names}) FROM STDIN", written, len(rows))
         else:
             # Multi-row INSERTs within the backend's parameter limit, as bulk_create does.
             names = ", ".join(quote(field.column) for field in fields)
@@ -94,6 +95,8 @@ def insert_rows(
             size = max(1, limit // len(fields)) if limit else len(rows)
             for start in range(0, len(rows), size):
                 batch = rows[start : start + size]
+                if adapters:
+                    batch = [_adapted(row, adapters) for row in batch]
                 cursor.execute(
                     f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(batch))}"
                     + returning,
@@ -104,14 +107,14 @@ def insert_rows(
     return ids
 
 
-def _adapted(row: tuple, adapters: list) -> tuple:
+def _adapted(row: Sequence, adapters: list) -> tuple:
     row = list(row)
     for i, adapt in adapters:
         row[i] = adapt(row[i])
     return tuple(row)
 
 
-def _copy(cursor, sql: str, rows: list[tuple]) -> None:
+def _copy(cursor, sql: str, rows: Iterable[Sequence], count: int) -> None:
     """COPY the rows, through the connection's execute wrappers like any query."""
 
     def copy(sql, params, many, context):
@@ -124,7 +127,7 @@ def _copy(cursor, sql: str, rows: list[tuple]) -> None:
         executor = functools.partial(wrapper, executor)
     # Under a debug cursor (DEBUG, or tests counting queries) it is logged like any query.
     logged = getattr(cursor, "debug_sql", None)
-    with logged(f"{sql} -- {len(rows)} rows") if logged else contextlib.nullcontext():
+    with logged(f"{sql} -- {count} rows") if logged else contextlib.nullcontext():
         executor(sql, None, False, {"connection": connection, "cursor": cursor})
 
 

@@ -442,11 +442,15 @@ class ImportConflict(Exception):
     """The database changed between the preview and the confirmation."""
 
 
+_KEPT = {header_key(h) for h in ("ID", "Název aktéra", "Účast v platformách")}
+
+
 def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]) -> SheetPlan:
     """Match every row to an actor (ID, else IČO + name, else name) and compare.
 
     A matched row is compared cell by cell with what the export writes for its actor first;
     only the cells that differ are parsed (on both sides), so an unchanged row costs little.
+    Effect on `data`: each row keeps only its ID, name and platform participation.
     """
     current = sheet_rows.current_cells()
     present = [h for h in sheet_rows.headers if header_key(h) in data.headers]
@@ -464,7 +468,11 @@ def plan_actors(sheet_rows: ActorSheet, data: SheetData, problems: list[Problem]
         if ico:
             by_ico_name[(ico, header_key(name))] = pk
     plan, seen, new_rows = SheetPlan(), {}, {}
-    for number, cells_by_key in data.rows:
+    rows = data.rows
+    for index, (number, cells_by_key) in enumerate(rows):
+        # Of a row read, only what `check_participation` reads again stays: at tens of
+        # thousands of rows the cells took as much memory as the plan.
+        rows[index] = (number, {k: v for k, v in cells_by_key.items() if k in _KEPT})
         cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
         where = {"sheet": data.name, "row": number}
         name = values.text(cells.get("Název aktéra")).strip()
@@ -619,10 +627,10 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
         )
     organisations = _organisations(plan)
     columns, new_rows = _new_actor_rows(plan.added, organisations)
-    new_ids = insert_rows(Actor, columns[1:], [row[1:] for row in new_rows], returning_ids=True)
+    new_ids = insert_rows(Actor, columns[1:], new_rows, returning_ids=True)
     for row, pk in zip(plan.added, new_ids, strict=True):
         row.record_id = pk
-    new_rows = [(pk, *row[1:]) for pk, row in zip(new_ids, new_rows, strict=True)]
+    new_rows = [(pk, *row) for pk, row in zip(new_ids, new_rows, strict=True)]
     changed_actors = []
     fields = {"version"}
     current = Actor.objects.in_bulk(changed_ids)
@@ -666,7 +674,8 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
 
 
 def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str], list[tuple]]:
-    """Every column of the new actors (the pk still None), as plain rows for insert_rows."""
+    """Every column of the new actors (the pk first), and their rows without the pk (still
+    to come) for insert_rows."""
     template = Actor(status=Actor.Status.ACTIVE)
     now = timezone.now()
     template.created_at = template.updated_at = now
@@ -677,7 +686,7 @@ def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str]
         values_ = {**defaults, **_scalar_values(row.state)}
         organisation = organisations.get(id(row))
         values_["organisation_id"] = organisation.pk if organisation is not None else None
-        found.append(tuple(values_[name] for name in columns))
+        found.append(tuple(values_[name] for name in columns[1:]))
     return columns, found
 
 
