@@ -19,9 +19,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def network_data(page):
     ActorFactory(name="Rodinné centrum Hnízdo", phone="+420 111 222 333")
-    ActorFactory(name="ZŠ Lipová")
+    school = ActorFactory(name="ZŠ Lipová")
     ActivityFactory(name="Podpora rodičovství")
-    return {"platform": PlatformFactory(name="Tým pro mládež")}
+    return {"platform": PlatformFactory(name="Tým pro mládež"), "school": school}
 
 
 def test_coordinator_runs_the_revision(page, network_data):
@@ -38,11 +38,19 @@ def test_coordinator_runs_the_revision(page, network_data):
 
     page.get_by_role("checkbox", name="Rodinné centrum Hnízdo").check()
     page.get_by_role("button", name="Označit vybrané jako ověřené").click()
-    expect(page.locator(".messagelist")).to_contain_text("Označeno jako dnes ověřené: 1.")
+    expect(page.locator(".messagelist")).to_contain_text("Dnes označeno jako ověřené: 1.")
     expect(page.locator("#revision-progress")).to_contain_text("1 / 2 (50 %)")
     row = page.locator("#revision-items tr", has_text="Rodinné centrum Hnízdo")
     expect(row).to_contain_text("ověřeno beze změny")
     screenshot(page, "revision-checklist")
+
+    network_data["school"].phone = "+420 222 333 444"
+    network_data["school"].save()
+    page.get_by_role("link", name="Změny od otevření revize").click()
+    expect(page.locator("#revision-changes tbody tr")).to_have_count(1)
+    expect(page.locator("#revision-changes")).to_contain_text("+420 222 333 444")
+    screenshot(page, "revision-compare")
+    page.go_back()
 
     page.locator("#revision-platform select").select_option(label="Tým pro mládež")
     page.locator("#revision-platform").get_by_role("button", name="Uložit").click()
@@ -65,3 +73,7 @@ def test_coordinator_runs_the_revision(page, network_data):
         page.get_by_role("link", name="Stáhnout zmrazený sešit").click()
     frozen = Revision.objects.get(year=2026).snapshot
     assert download.value.path().read_bytes() == bytes(frozen.workbook)
+
+    page.goto(reverse("home"))
+    expect(page.locator("#reminders")).to_contain_text("Žádná revize není otevřená")
+    screenshot(page, "revision-home-reminders")
