@@ -314,8 +314,15 @@ class ActorResource(SheetResource):
         if value_ids:
             chosen = defaultdict(list)
             through = CharacteristicValue.options.through
+            multichoice = [
+                pk for pk, c in shown.items() if c.kind == Characteristic.Kind.MULTICHOICE
+            ]
             for value_id, name in (
-                through.objects.filter(characteristicvalue__in=list(value_ids))
+                # By the actors' subquery, not a list of thousands of value ids.
+                through.objects.filter(
+                    characteristicvalue__actor__in=ids,
+                    characteristicvalue__characteristic__in=multichoice,
+                )
                 .order_by("characteristicoption__order", "characteristicoption__name")
                 .values_list("characteristicvalue_id", "characteristicoption__name")
             ):
