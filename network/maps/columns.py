@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.db import connections
 from django.db.models import (
     Aggregate,
     Expression,
@@ -21,6 +22,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import formats
 from django.utils.translation import gettext
@@ -94,7 +96,7 @@ def _in_order(value) -> list[list[str]]:
     return [r[1:] for r in rows]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # the same column is the same object (`_page_query`)
 class Column:
     key: str
     label: str
@@ -365,6 +367,83 @@ def rows(queryset: QuerySet, columns: list[Column]) -> list[dict]:
         annotations.update(column.annotations)
         names += column.fields
     return list(queryset.annotate(**annotations).values(*dict.fromkeys(names)))
+
+
+def compiled(queryset: QuerySet) -> tuple[str, tuple]:
+    """The SQL and parameters of the queryset."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def page_rows(ids: tuple[str, tuple], order_by: tuple, columns: list[Column], db: str):
+    """Like `rows` for the actors that the SQL `ids` selects (one page: ordered, sliced), in
+    the order `order_by`; one query too. The SQL of the columns around those ids is compiled
+    once per columns and ordering: compiling their subqueries took longer than running them."""
+    page = _page_query(db, tuple(columns), order_by)
+    if page is None:
+        found = Actor.objects.using(db).filter(pk__in=RawSQL(*ids)).order_by(*order_by)
+        return rows(found, columns)
+    connection = connections[db]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            page.before + ids[0] + page.after, page.before_params + ids[1] + page.after_params
+        )
+        fetched = cursor.fetchall()
+    found = []
+    for values in fetched:
+        values = list(values)
+        for index, (converters, expression) in page.converters:
+            for converter in converters:  # as QuerySet.values() converts, say SQLite's dates
+                values[index] = converter(values[index], expression, connection)
+        found.append(dict(zip(page.names, values, strict=True)))
+    return found
+
+
+@dataclass(frozen=True)
+class _PageQuery:
+    before: str
+    after: str
+    before_params: tuple
+    after_params: tuple
+    names: tuple[str, ...]
+    converters: tuple
+
+
+PAGE_MARKER = "SELECT NULL AS page_of_actors"
+
+
+@functools.lru_cache(maxsize=256)
+def _page_query(db: str, columns: tuple[Column, ...], order_by: tuple) -> _PageQuery | None:
+    """The SQL of `rows` over the actors of a page, split where the page's ids go."""
+    annotations, names = {}, ["pk"]
+    for column in columns:
+        annotations.update(column.annotations)
+        names += column.fields
+    queryset = (
+        Actor.objects.using(db)
+        .filter(pk__in=RawSQL(PAGE_MARKER, ()))
+        .annotate(**annotations)
+        .order_by(*order_by)
+        .values(*dict.fromkeys(names))
+    )
+    compiler = queryset.query.get_compiler(db)
+    sql, params = compiler.as_sql()
+    before, marker, after = sql.partition(PAGE_MARKER)
+    split = before.replace("%%", "").count("%s")
+    if not marker or PAGE_MARKER in after or sql.replace("%%", "").count("%s") != len(params):
+        return None  # not the SQL this was written for: `page_rows` compiles every time
+    query = queryset.query
+    selected = [s[0] for s in compiler.select[: compiler.col_count]]
+    return _PageQuery(
+        before,
+        after,
+        tuple(params[:split]),
+        tuple(params[split:]),
+        tuple(
+            query.selected or (*query.extra_select, *query.values_select, *query.annotation_select)
+        ),
+        tuple(compiler.get_converters(selected).items()),
+    )
 
 
 def ordered(queryset: QuerySet, column: Column | None, descending: bool) -> QuerySet:

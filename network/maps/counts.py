@@ -35,13 +35,18 @@ class DatabaseSnapshot(Func):
         return self.as_sql(compiler, connection, template="pg_current_snapshot()::text", **extra)
 
 
-def count(queryset: QuerySet, snapshot: str | None, snapshot_db: str) -> int:
+def count(
+    queryset: QuerySet, snapshot: str | None, snapshot_db: str, sql: tuple[str, tuple] | None = None
+) -> int:
     """`queryset.count()`, kept under the `snapshot` that an earlier statement of the request
-    read from the database `snapshot_db`."""
+    read from the database `snapshot_db`; `sql` (of the queryset, if compiled already) tells
+    one queryset from another."""
     connection = connections[queryset.db]
     if snapshot is None or snapshot_db != queryset.db or connection.in_atomic_block:
         return queryset.count()
-    sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    if sql is None:
+        sql = queryset.values("pk").query.get_compiler(queryset.db).as_sql()
+    sql, params = sql
     try:
         key = (queryset.db, snapshot, sql, tuple((type(p), p) for p in params))
         hash(key)

@@ -12,8 +12,9 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from platforms.models import Platform, PlatformMembership
 from ..models import Map
 from ..roles import is_coordinator
 from ..workbook.export import Sheet, WorkbookWriter
-from .columns import Catalogue, rows
+from .columns import Catalogue, compiled, page_rows, rows
 from .counts import DatabaseSnapshot, count
 from .filters import ActorFilter
 from .forms import MapForm, filter_query
@@ -75,6 +76,24 @@ class MapActors:
     def ordered(self):
         return self.filter.ordered_qs(default=self.map.ordering or "name")
 
+    def page(self, number, size: int) -> tuple[Page, list[dict]]:
+        """The page of the ordered actors and their rows with the columns: a count (kept on
+        PostgreSQL while the database does not change) and one query."""
+        ordered = self.ordered()
+        try:
+            ids = compiled(ordered.values("pk"))
+        except EmptyResultSet:  # a broken map
+            return Paginator([], size).get_page(1), []
+        paginator = Paginator(ordered, size)
+        snapshot = getattr(self.map, "db_snapshot", None)  # from `_map_for`
+        paginator.count = count(ordered, snapshot, self.map._state.db, ids)
+        page = paginator.get_page(number)
+        start = (page.number - 1) * size
+        limit = connections[ordered.db].ops.limit_offset_sql(start, start + size)
+        # One column even where DISTINCT brought the ordering's columns into the select.
+        page_ids = (f'SELECT "pk" FROM ({ids[0]} {limit}) AS "page"', ids[1])
+        return page, page_rows(page_ids, ordered.query.order_by, self.columns, ordered.db)
+
     def table(self, actors) -> list[tuple[int, list[list[str]]]]:
         return [(row["pk"], [c.cell(row) for c in self.columns]) for row in actors]
 
@@ -108,10 +127,8 @@ def map_view(request, pk: int):
     map_ = _map_for(request, pk)
     actors = MapActors(request, map_)
     size = CRISIS_PAGE_SIZE if map_.crisis_network else PAGE_SIZE
-    paginator = Paginator(actors.ordered(), size)
-    paginator.count = count(actors.filter.qs, map_.db_snapshot, map_._state.db)
-    page = paginator.get_page(request.GET.get("page"))
-    table = actors.table(rows(page.object_list, actors.columns))
+    page, found = actors.page(request.GET.get("page"), size)
+    table = actors.table(found)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
