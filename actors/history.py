@@ -164,11 +164,14 @@ def record_history_rows(
     reason: str,
     history_type: str = "~",
     links: dict[str, list[Link]] | None = None,
-) -> None:
+) -> dict[int, int]:
     """`record_history` of records given as plain rows (values in the order of `columns`,
-    which holds every tracked field), as just written with `insert_rows`."""
+    which holds every tracked field), as just written with `insert_rows`.
+
+    Returns the new historical record of each record, by its pk (for `record_history_links`).
+    """
     if not rows:
-        return
+        return {}
     history_model = model.history.model
     history_fields = {"history_id", "history_date", "history_change_reason", "history_type"}
     history_fields.add("history_user_id")
@@ -189,17 +192,28 @@ def record_history_rows(
     )
     record_of = {row[pk_index]: record for row, record in zip(rows, history_ids, strict=True)}
     for field in history_model._history_m2m_fields:
-        through = field.remote_field.through
-        own, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         known = (links or {}).get(field.name)
         if known is None:
+            through = field.remote_field.through
+            own, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
             known = _links(through, own, target, list(record_of))
-        snapshot_model = getattr(history_model, field.name).model
-        insert_rows(
-            snapshot_model,
-            ["id", own, target, "history_id"],
-            ((pk, owner, other, record_of[owner]) for pk, owner, other in known),
-        )
+        record_history_links(model, field.name, known, record_of)
+    return record_of
+
+
+def record_history_links(
+    model: type[models.Model], name: str, links: Iterable[Link], record_of: dict[int, int]
+) -> None:
+    """The snapshot of the many-to-many field `name` in the historical records `record_of`
+    (by the record's pk, from `record_history_rows`): the links given, of those records."""
+    history_model = model.history.model
+    field = next(f for f in history_model._history_m2m_fields if f.name == name)
+    own, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    insert_rows(
+        getattr(history_model, name).model,
+        ["id", own, target, "history_id"],
+        ((pk, owner, other, record_of[owner]) for pk, owner, other in links),
+    )
 
 
 def _links(through, own: str, target: str, owners: list[int]) -> list[Link]:

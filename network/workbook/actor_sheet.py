@@ -18,7 +18,12 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone, translation
 
-from actors.history import Link, insert_rows, record_history, record_history_rows
+from actors.history import (
+    insert_rows,
+    record_history,
+    record_history_links,
+    record_history_rows,
+)
 from actors.models import (
     Actor,
     ActorType,
@@ -646,20 +651,23 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
         changed_actors.append(actor)
     if changed_actors:
         Actor.objects.bulk_update(changed_actors, sorted(fields), batch_size=500)
+    # The new actors' history first, its many-to-many snapshots as their links are written
+    # (none yet here): so the links need neither be read again nor be kept.
+    new_records = record_history_rows(
+        Actor,
+        columns,
+        new_rows,
+        user=user,
+        reason=REASON,
+        history_type="+",
+        links=dict.fromkeys(M2M_FIELDS.values(), ()),
+    )
+    del new_rows
     touched = [*plan.added, *plan.changed]
-    links = _write_m2m(touched)
+    _write_m2m(touched, new_records)
     _write_contacts(touched, user)
     _write_notes(touched, user)
     _write_characteristics(sheet_rows, touched, user)
-    # A new actor's links are all written above; the history needs not read them again.
-    added = set(new_ids)
-    new_links = {
-        name: [link for link in links.get(name, []) if link[1] in added]
-        for name in M2M_FIELDS.values()
-    }
-    record_history_rows(
-        Actor, columns, new_rows, user=user, reason=REASON, history_type="+", links=new_links
-    )
     record_history(changed_actors, user=user, reason=REASON)
     if ended_ids:
         today = timezone.localdate()
@@ -723,9 +731,9 @@ def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
     return result
 
 
-def _write_m2m(rows: list[RowPlan]) -> dict[str, list[Link]]:
-    """Replace the links of the columns the rows change; the links written, by field name."""
-    written = {}
+def _write_m2m(rows: list[RowPlan], new_records: dict[int, int]) -> None:
+    """Replace the links of the columns the rows change; those of new actors go to their
+    historical records `new_records` (by actor) as well."""
     for header, name in M2M_FIELDS.items():
         affected = [row for row in rows if header in _changed_headers(row) and header in row.state]
         if not affected:
@@ -740,8 +748,12 @@ def _write_m2m(rows: list[RowPlan]) -> dict[str, list[Link]]:
             pairs += [(row.record_id, pk) for pk in chosen]
         # Plain pairs: the ORM's per-object cost dominated large imports.
         ids = insert_rows(through, ["actor_id", target], pairs, returning_ids=True)
-        written[name] = [(pk, *pair) for pk, pair in zip(ids, pairs, strict=True)]
-    return written
+        record_history_links(
+            Actor,
+            name,
+            ((pk, *pair) for pk, pair in zip(ids, pairs, strict=True) if pair[0] in new_records),
+            new_records,
+        )
 
 
 def _write_contacts(rows: list[RowPlan], user) -> None:
