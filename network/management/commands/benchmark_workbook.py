@@ -1,31 +1,40 @@
 """Time the workbook export and import at 10,000 and 50,000 synthetic actors (issue targets).
 
-For each size: generate the network, then
+For each size: generate the network (in a process of its own), then
 - export: our workbook export beside a raw xlsxwriter dump of the same cells;
 - import: the exported actor sheet without IDs into the network without its actors (every row
   a new actor, the heaviest case), preview + apply; beside django-import-export's default
-  ModelResource path on the same rows, and beside the floor (parse only + bulk insert).
+  ModelResource path on the same rows (or on the first N, scaled, with --default-path-sample,
+  printed as an estimate), and beside the floor (parse only + bulk insert).
 Each line prints seconds, ratios, queries and the process's peak resident set during that
 phase (on Linux the high-water mark is reset before it, after freed memory is handed back to
-the system, and the resident set it started from is printed beside it; the peak includes what
-the process already holds and the Rust parser's memory; elsewhere the peak so far). The
-imports run in a transaction that is rolled back; on PostgreSQL the deferred foreign key
-checks, which a commit would run, are run and timed inside the phase first. It changes the
-current database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
+the system, and the resident set it started from is printed beside it; elsewhere the peak so
+far). Each import phase runs in a fresh process, so its peak is that of a process doing only
+it (Django and the file included) and not what earlier phases left in the heap. The imports
+run in a transaction that is rolled back; on PostgreSQL the deferred foreign key checks, which
+a commit would run, are run and timed inside the phase first. It changes the current
+database: run it on a scratch one (`DATABASE_URL=... manage.py benchmark_workbook`).
 """
 
 import contextlib
 import ctypes
 import gc
 import io
+import json
+import os
 import re
 import resource
+import subprocess
+import sys
+import tempfile
 import time
+from argparse import SUPPRESS
+from pathlib import Path
 
 import python_calamine
 import tablib
 import xlsxwriter
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import override_settings
@@ -139,12 +148,26 @@ class Command(BaseCommand):
             help="run the default path on the first N rows only and extrapolate its time "
             "linearly to the whole file (printed as an estimate); 0: the whole file",
         )
+        # One import phase in this process, for the parent run (its figures as JSON).
+        parser.add_argument("--phase", choices=["floor", "ours", "default"], help=SUPPRESS)
+        parser.add_argument("--file", help=SUPPRESS)
+        parser.add_argument("--export-file", help=SUPPRESS)
 
     def handle(self, *args, sizes, default_path_up_to, default_path_sample, **options):
         self.sample = default_path_sample
+        if options["phase"]:
+            figures = self.run_phase(options["phase"], options["file"], options["export_file"])
+            self.stdout.write(json.dumps(figures))
+            return
         for size in sizes:
             self.stdout.write(f"{size} synthetic actors ({connection.vendor}):")
-            call_command("generate_network", size, "--clear", stdout=io.StringIO())
+            # In a process of its own: what generating leaves in memory is not the phases'.
+            subprocess.run(
+                [sys.executable, "-m", "django", "generate_network", str(size), "--clear"],
+                check=True,
+                capture_output=True,
+                env={**os.environ, "PYTHONPATH": str(settings.BASE_DIR)},
+            )
             self.export(size)
             self.import_(size, default_path_up_to)
 
@@ -192,65 +215,33 @@ class Command(BaseCommand):
         book.close()
         return stream.getvalue(), len(rows)
 
-    def _dataset(self) -> tablib.Dataset:
-        """The same rows for django-import-export, with the export's cell types (its dates)."""
-        headers, rows = self._actor_rows()
-        dataset = tablib.Dataset(headers=headers)
-        for row in rows:
-            dataset.append(row)
-        return dataset
-
     def import_(self, size: int, default_path_up_to: int) -> None:
-        # Only the files are held: what the import phases hold is theirs alone.
         data, count = self._new_actor_file()
         self.stdout.write(f"  import ({count} new actors, {len(data) // 1024} KB file)")
         self._clear_actors()
-        with transaction.atomic():
-            with Measured("floor: parse + bulk insert") as floor:
-                book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-                rows = book.get_sheet_by_name(ACTORS).to_python()
-                name = rows[0].index("Název aktéra")
-                Actor.objects.bulk_create(
-                    (Actor(name=row[name], primary_need_area_id=1) for row in rows[1:]),
-                    batch_size=2000,
+        with tempfile.TemporaryDirectory() as folder:
+            files = {"file": Path(folder, "new.xlsx"), "export": Path(folder, "export.xlsx")}
+            files["file"].write_bytes(data)
+            files["export"].write_bytes(self.data)
+            floor = self._phase("floor", files)
+            ours = self._phase("ours", files)
+            self.stdout.write(floor.line(note=self._checks(floor.checks)))
+            self.stdout.write(
+                ours.line(
+                    floor,
+                    f", {ours.added} added, {ours.problems} problems{self._checks(ours.checks)}",
                 )
-                del rows
-                floor_checks = check_deferred()
-            transaction.set_rollback(True)
-        with transaction.atomic():
-            with Measured("ours: preview + apply") as ours:
-                preview = import_workbook(data, user=None)
-                added = len(preview.actors.added) if preview.actors else 0
-                problems = len(preview.errors)
-                del preview
-                checks = check_deferred()
-            transaction.set_rollback(True)
-        self.stdout.write(floor.line(note=self._checks(floor_checks)))
-        self.stdout.write(
-            ours.line(floor, f", {added} added, {problems} problems{self._checks(checks)}")
-        )
-        if size > default_path_up_to:
-            self.stdout.write("    django-import-export default path: skipped at this size")
-            return
-        # The rows the default path reads; `count` new actors in all.
-        dataset = self._dataset()
-        sample = self.sample if 0 < self.sample < len(dataset) else 0
-        if sample:
-            del dataset[sample:]
-        with transaction.atomic():
-            with Measured("django-import-export default path") as default:
-                result = NetworkActorResource().import_data(
-                    dataset, dry_run=False, raise_errors=False, use_transactions=False
-                )
-                check_deferred()
-            imported = Actor.objects.count()
-            transaction.set_rollback(True)
-        totals = ", ".join(f"{count} {kind}" for kind, count in result.totals.items() if count)
-        errored = len(result.invalid_rows) + len(result.error_rows)
+            )
+            if size > default_path_up_to:
+                self.stdout.write("    django-import-export default path: skipped at this size")
+                return
+            default = self._phase("default", files)
+        sample = default.rows if default.rows < count else 0
         self.stdout.write(
             default.line(
                 None if sample else ours,
-                f", {imported} actors written ({totals}), {errored} rows errored",
+                f", {default.written} actors written ({default.totals}), "
+                f"{default.errored} rows errored",
             )
             + ("" if sample else f"  -> ours is {default.seconds / ours.seconds:.1f}x faster")
         )
@@ -261,6 +252,77 @@ class Command(BaseCommand):
                 f"the first {sample} rows above, scaled linearly)  -> ours is about "
                 f"{estimate / ours.seconds:.0f}x faster"
             )
+
+    def _phase(self, phase: str, files: dict[str, Path]) -> Measured:
+        """Run an import phase in a fresh process (its memory is its own) and read its figures."""
+        command = [sys.executable, "-m", "django", "benchmark_workbook", "--phase", phase]
+        command += ["--file", str(files["file"]), "--export-file", str(files["export"])]
+        command += ["--default-path-sample", str(self.sample)]
+        done = subprocess.run(
+            command,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(settings.BASE_DIR)},
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        measured = Measured(figures.pop("label"))
+        measured.__dict__.update(figures)
+        return measured
+
+    def run_phase(self, phase: str, path: str, export_path: str) -> dict:
+        """One import phase in a transaction that is rolled back; its figures."""
+        figures = {}
+        with transaction.atomic():
+            if phase == "floor":
+                data = Path(path).read_bytes()
+                with Measured("floor: parse + bulk insert") as measured:
+                    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+                    rows = book.get_sheet_by_name(ACTORS).to_python()
+                    name = rows[0].index("Název aktéra")
+                    Actor.objects.bulk_create(
+                        (Actor(name=row[name], primary_need_area_id=1) for row in rows[1:]),
+                        batch_size=2000,
+                    )
+                    del rows
+                    figures["checks"] = check_deferred()
+            elif phase == "ours":
+                data = Path(path).read_bytes()
+                with Measured("ours: preview + apply") as measured:
+                    preview = import_workbook(data, user=None)
+                    figures["added"] = len(preview.actors.added) if preview.actors else 0
+                    figures["problems"] = len(preview.errors)
+                    del preview
+                    figures["checks"] = check_deferred()
+            else:
+                self.data = Path(export_path).read_bytes()
+                # The rows the default path reads, with the export's cell types (its dates).
+                headers, rows = self._actor_rows()
+                if 0 < self.sample < len(rows):
+                    del rows[self.sample :]
+                dataset = tablib.Dataset(*rows, headers=headers)
+                figures["rows"] = len(rows)
+                del rows, self.data
+                with Measured("django-import-export default path") as measured:
+                    result = NetworkActorResource().import_data(
+                        dataset, dry_run=False, raise_errors=False, use_transactions=False
+                    )
+                    check_deferred()
+                figures["written"] = Actor.objects.count()
+                figures["totals"] = ", ".join(
+                    f"{count} {kind}" for kind, count in result.totals.items() if count
+                )
+                figures["errored"] = len(result.invalid_rows) + len(result.error_rows)
+            transaction.set_rollback(True)
+        figures.update(
+            label=measured.label,
+            seconds=measured.seconds,
+            queries=measured.queries,
+            reset=measured.reset,
+            start_rss=measured.start_rss,
+            rss=measured.rss,
+        )
+        return figures
 
     @staticmethod
     def _checks(seconds: float) -> str:
