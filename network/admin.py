@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.forms import SelectableFieldsExportForm
+from simple_history.admin import SimpleHistoryAdmin
 
 from actors import actions as actor_actions
 from actors.admin import ActorAdmin as BaseActorAdmin
@@ -19,6 +20,7 @@ from platforms.models import Platform, PlatformMembership
 from platforms.resources import NetworkActorResource
 
 from . import actions
+from .models import Map
 from .workbook.export import InertXLSX
 
 
@@ -140,3 +142,26 @@ class ActorAdmin(ExportMixin, BaseActorAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+@admin.register(Map)
+class MapAdmin(SimpleHistoryAdmin):
+    """The maps and their audience at a glance; a map's filter and columns are built on its own
+    page (`Upravit` on the map), which the admin links to as "view on site"."""
+
+    list_display = ["name", "crisis_network", "status", "order", "created_by", "updated_at"]
+    list_filter = ["status", "crisis_network"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["audience_groups", "audience_users"]
+    fields = [
+        "name",
+        "description",
+        "status",
+        "order",
+        "audience_groups",
+        "audience_users",
+        ("created_by", "created_at", "updated_at"),
+    ]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    list_select_related = ["created_by"]

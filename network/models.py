@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .roles import COORDINATOR
 
@@ -114,6 +115,8 @@ class Map(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MapQuerySet.as_manager()
+    # Who changed what a map shows, and to whom: its history with the audience.
+    history = HistoricalRecords(m2m_fields=[audience_groups, audience_users])
 
     class Meta:
         # The crisis network first, always (issue 4), then the coordinator's order.

@@ -118,3 +118,26 @@ def test_actor_change_form_query_count_is_constant(
 # the 4 inline querysets (contacts, notes, posts, memberships with actor and platform), the
 # content type, the history user and the version check: 28, whatever the number of rows.
 CHANGE_FORM_QUERIES = 28
+
+
+def test_maps_are_listed_and_their_changes_kept_in_history(coordinator_client, coordinator):
+    from network.models import Map
+    from tests.factories import MapFactory
+
+    map_ = MapFactory(name="Volná kapacita")
+
+    listed = coordinator_client.get(admin_url(Map, "changelist"))
+    changed = coordinator_client.post(
+        admin_url(Map, "change", map_.pk),
+        {"name": "Volná kapacita v ORP", "description": "", "status": "active", "order": 3},
+    )
+
+    assert listed.status_code == 200
+    assert "Volná kapacita" in listed.content.decode()
+    assert changed.status_code == 302
+    record = map_.history.order_by("-history_date").first()
+    assert (record.name, record.order, record.history_user) == (
+        "Volná kapacita v ORP",
+        3,
+        coordinator,
+    )

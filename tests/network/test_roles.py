@@ -47,6 +47,10 @@ def test_app_permissions_cover_every_model_of_the_three_apps():
 
 def test_coordinator_has_every_permission_of_the_three_apps(coordinator):
     expected = app_permissions("add", "change", "delete", "view") | {
+        "network.add_map",
+        "network.change_map",
+        "network.delete_map",
+        "network.view_map",
         "actors.view_private",
         "auth.add_user",
         "auth.change_user",
