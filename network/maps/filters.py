@@ -103,8 +103,9 @@ class ActorFilter(django_filters.FilterSet):
         self.vocabulary = vocabulary(request)
         self.catalogue = Catalogue.for_request(request)
         self.facets = Facets.of(self.vocabulary, type(self))
-        self.base_filters = self.facets.filters  # copied by FilterSet for this instance
+        self.base_filters = {}  # FilterSet deep-copies them, choices and all; `Facets.copy`
         super().__init__(data, *args, request=request, **kwargs)
+        self.filters = self.facets.copy(self)
 
     def get_form_class(self):
         return self.facets.form_class
@@ -340,6 +341,17 @@ class Facets:
         fields = {name: copy.copy(f).field for name, f in filters.items()}
         self.form_class = type(f"{filter_class.__name__}Form", (filter_class._meta.form,), fields)
         self._panels: dict[str, tuple[PanelPart, ...]] = {}
+
+    def copy(self, parent: ActorFilter) -> dict[str, django_filters.Filter]:
+        """The filters for one filter instance: shallow copies, since only their parent and
+        model differ (the choices and fields stay shared)."""
+        found = {}
+        for name, shared in self.filters.items():
+            filter_ = found[name] = copy.copy(shared)
+            if filter_.method is not None:
+                filter_.method = filter_.method  # a FilterMethod of the copy, not the original
+            filter_.model, filter_.parent = parent.queryset.model, parent
+        return found
 
     def panel(self, language: str) -> tuple[PanelPart, ...]:
         """The panel's facets in the form's order, their labels and options in `language`."""
