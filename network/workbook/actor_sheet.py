@@ -400,9 +400,9 @@ _TEXT_CHECKS = {header: _plainly_valid(f) for header, f in _TEXT_FIELDS.items()}
 def validate_texts(state: dict) -> list[str]:
     """Model field validation (length, e-mail, URL) of the state's texts, as Czech messages."""
     messages = []
-    for header, value in state.items():
-        model_field = _TEXT_FIELDS.get(header)
-        if model_field is None:
+    for header, model_field in _TEXT_FIELDS.items():
+        value = state.get(header)
+        if value is None:
             continue
         if value == "":
             if model_field.blank:
