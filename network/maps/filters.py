@@ -206,7 +206,10 @@ class ActorFilter(django_filters.FilterSet):
                 value = self.data.get(name)
                 html = part.select("" if value is None else value, invalid)
             if invalid:
-                html = mark_safe(html + str(errors[name]))  # an ErrorList escapes itself
+                html += str(errors[name])  # an ErrorList escapes itself
+            opening = "<details open>" if value else "<details>"
+            summary = f"<summary>{escape(part.label)}</summary>"
+            html = mark_safe(f"{opening}{summary}{html}</details>")  # escaped above and in `of`
             found.append(Facet(name, part.label, value, html, bool(value)))
         return found
 
@@ -232,7 +235,8 @@ YES_NO_VALUE = {True: "true", False: "false"}
 
 @dataclass(frozen=True)
 class Facet:
-    """A facet of the panel: its label, the reader's value, and its rendered input."""
+    """A facet of the panel: its label, the reader's value, and its rendered input (empty for
+    the search, the age and the ordering, which the template writes)."""
 
     name: str
     label: str

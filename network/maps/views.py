@@ -111,6 +111,22 @@ class MapActors:
         return found
 
 
+def header(columns, sortable, ordering: str, query: str) -> list[tuple[str, str, str]]:
+    """Per column its label, the link that sorts by it (the other way round if sorted by it
+    already) and the arrow of the current ordering."""
+    found = []
+    for column in columns:
+        label = capfirst(str(column.label))
+        if column.key not in sortable:
+            found.append((label, "", ""))
+            continue
+        descending = "-" if ordering == column.key else ""
+        link = f"?{query}{'&' if query else ''}razeni={descending}{column.key}"
+        arrow = " ▲" if ordering == column.key else " ▼" if ordering[1:] == column.key else ""
+        found.append((label, link, arrow))
+    return found
+
+
 def _lines(text: str) -> str:
     """`linebreaksbr` of a plain text, without the cost of a template filter per cell."""
     return escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
@@ -131,12 +147,15 @@ def map_view(request, pk: int):
     table = actors.table(found)
     query = request.GET.copy()
     query.pop("page", None)
+    sortable = actors.catalogue.sortable()
+    ordering = actors.filter.ordering(map_.ordering or "name")
     context = {
         "map": map_,
         "filter": actors.filter,
         "columns": actors.columns,
-        "sortable": actors.catalogue.sortable(),
-        "ordering": actors.filter.ordering(map_.ordering or "name"),
+        "header": header(actors.columns, sortable, ordering, query.urlencode()),
+        "sortable": sortable,
+        "ordering": ordering,
         "table": table,
         "table_rows": actors.table_rows(table),
         "page": page,
