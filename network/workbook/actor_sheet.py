@@ -645,7 +645,7 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
             _set_scalars(actor, {h: row.state[h] for h, _, _ in row.changes if h in row.state})
         )
         if any(h in ("Organizace", "IČO") for h, _, _ in row.changes):
-            actor.organisation = organisations.get(id(row))
+            actor.organisation_id = organisations.get(id(row))
             fields.add("organisation")
         actor.version += 1
         changed_actors.append(actor)
@@ -692,8 +692,7 @@ def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str]
     found = []
     for row in rows:
         values_ = {**defaults, **_scalar_values(row.state)}
-        organisation = organisations.get(id(row))
-        values_["organisation_id"] = organisation.pk if organisation is not None else None
+        values_["organisation_id"] = organisations.get(id(row))
         found.append(tuple(values_[name] for name in columns[1:]))
     return columns, found
 
@@ -707,8 +706,9 @@ def _changed_headers(row: RowPlan) -> set[str]:
     return {h for h, _, _ in row.changes} if row.version is not None else set(row.state)
 
 
-def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
-    """The organisation of each row that names one (by IČO, else by name), created if new."""
+def _organisations(plan: SheetPlan) -> dict[int, int | None]:
+    """The organisation (its pk) of each row that names one (by IČO, else by name), created if
+    new."""
     wanted = {}
     for row in (*plan.added, *plan.changed):
         if not ({"Organizace", "IČO"} & _changed_headers(row)):
@@ -716,8 +716,12 @@ def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
         wanted[id(row)] = (row.state.get("IČO", ""), row.state.get("Organizace", ""), row.name)
     if not wanted:
         return {}
-    by_ico = {o.ico: o for o in Organisation.objects.exclude(ico="")}
-    by_name = {header_key(o.name): o for o in Organisation.objects.all()}
+    # Plain values: instances of every organisation of a large network cost more than the rest.
+    by_ico, by_name = {}, {}
+    for pk, name, ico in Organisation.objects.values_list("pk", "name", "ico"):
+        if ico:
+            by_ico[ico] = pk
+        by_name[header_key(name)] = pk
     result, created = {}, {}
     for row_id, (ico, name, actor_name) in wanted.items():
         found = by_ico.get(ico) if ico else (by_name.get(header_key(name)) if name else None)
@@ -728,7 +732,10 @@ def _organisations(plan: SheetPlan) -> dict[int, Organisation | None]:
                 found = created[key] = Organisation(name=name or actor_name, ico=ico)
         result[row_id] = found
     Organisation.objects.bulk_create(created.values())
-    return result
+    return {
+        row_id: found.pk if isinstance(found, Organisation) else found
+        for row_id, found in result.items()
+    }
 
 
 def _write_m2m(rows: list[RowPlan], new_records: dict[int, int]) -> None:
