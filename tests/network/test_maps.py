@@ -6,11 +6,14 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.http import Http404
+from django.test import RequestFactory
 from django.urls import reverse
 
 from actors.models import Actor, Note
 from network import roles
 from network.maps.columns import Catalogue
+from network.maps.views import _map_for, _map_query
 from network.models import Map
 from tests.conftest import logged_in
 from tests.factories import (
@@ -67,6 +70,40 @@ def test_map_for_one_user_and_retired_map(case_manager, case_manager_client, coo
     assert someone_else.get(personal.get_absolute_url()).status_code == 404
     assert case_manager_client.get(retired.get_absolute_url()).status_code == 404
     assert coordinator_client.get(retired.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_map_for_reads_what_for_user_reads(case_manager, coordinator, outsider):
+    """`_map_for` runs the SQL of `Map.objects.for_user` compiled once: the same maps, fields
+    and role check for every kind of viewer, and 404 where `for_user` has no map."""
+    superuser = UserFactory(is_superuser=True)
+    by_role = MapFactory(
+        audience_groups=[roles.CASE_MANAGER],
+        columns=["phone", "email"],
+        card_fields=["email"],
+        query="typ=1",
+        ordering="-municipality",
+    )
+    by_name = MapFactory(audience_users=[case_manager])
+    retired = MapFactory(audience_groups=[roles.CASE_MANAGER], status=Map.Status.RETIRED)
+    for user in (case_manager, coordinator, outsider, superuser):
+        request = RequestFactory().get("/")
+        request.user = user
+        for map_ in (by_role, by_name, retired):
+            expected = Map.objects.for_user(user).filter(pk=map_.pk).first()
+            if expected is None:
+                with pytest.raises(Http404):
+                    _map_for(request, map_.pk)
+                continue
+            found = _map_for(request, map_.pk)
+            fields = [f.attname for f in Map._meta.concrete_fields]
+            assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+            assert found.viewer_is_coordinator is expected.viewer_is_coordinator
+            assert found._state.db == "default" and found._state.adding is False
+    request.user = outsider
+    with pytest.raises(Http404):
+        _map_for(request, by_role.pk + by_name.pk + retired.pk)
+    assert _map_query("default", False) is not None and _map_query("default", True) is not None
 
 
 @pytest.mark.django_db
