@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceIterator
 
 from actors.filters import (
     Vocabulary,
@@ -304,6 +305,24 @@ class PanelPart:
         return mark_safe(start + "".join(items) + self.end)  # every part escaped in `of`
 
 
+class FieldsOfForms(dict):
+    """The fields of a form class, which each form copies as `Field.__deepcopy__` does, but
+    with their choices' list copied shallowly: pairs of text that nothing changes in place,
+    whose deep copies (all the municipalities, per request) took longer than the filtering."""
+
+    def __deepcopy__(self, memo):
+        found = {}
+        for name, field in self.items():
+            choices = getattr(field, "_choices", None)
+            if not isinstance(field, forms.ChoiceField) or not isinstance(choices, ChoiceIterator):
+                found[name] = copy.deepcopy(field, memo)
+                continue
+            copied = found[name] = forms.Field.__deepcopy__(field, memo)
+            copied._choices = copy.copy(choices)
+            copied._choices.field, copied._choices.choices = copied, list(choices.choices)
+        return found
+
+
 class Facets:
     """What an actor filter class builds from a vocabulary alone: its filters with their
     choices and the shared characteristics, the form class and the panel's options."""
@@ -344,6 +363,7 @@ class Facets:
         # The fields come from copies, so that each instance's copy of the filters stays small.
         fields = {name: copy.copy(f).field for name, f in filters.items()}
         self.form_class = type(f"{filter_class.__name__}Form", (filter_class._meta.form,), fields)
+        self.form_class.base_fields = FieldsOfForms(self.form_class.base_fields)
         self._panels: dict[str, tuple[PanelPart, ...]] = {}
 
     def copy(self, parent: ActorFilter) -> dict[str, django_filters.Filter]:

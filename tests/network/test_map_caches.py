@@ -10,6 +10,7 @@ from actors.filters import vocabulary
 from actors.models import Actor, Visibility
 from network import roles
 from network.maps.counts import count
+from network.maps.filters import ActorFilter
 from network.models import Map
 from tests.conftest import logged_in
 from tests.factories import (
@@ -30,8 +31,12 @@ def shared_map(db):
     return MapFactory(audience_groups=[roles.CASE_MANAGER])
 
 
+def _request():
+    return RequestFactory().get("/")
+
+
 def _vocabulary():
-    return vocabulary(RequestFactory().get("/"))
+    return vocabulary(_request())
 
 
 @pytest.mark.django_db
@@ -191,3 +196,19 @@ def test_map_page_counts_once_until_an_actor_changes(case_manager, django_assert
 
     assert response.context["page"].paginator.count == 2
     assert [cells[0][0] for _, cells in response.context["table"]] == ["Azylový dům", "Poradna"]
+
+
+@pytest.mark.django_db
+def test_forms_of_the_kept_filter_have_fields_of_their_own():
+    """The fields are copied per form as Django copies them; only the list of choices is
+    copied shallowly, its pairs shared."""
+    TargetGroupFactory(name="rodiny")
+    first, second = (ActorFilter(None, queryset=Actor.objects.all(), request=_request()).form
+                     for _ in range(2))  # fmt: skip
+    kept = first.__class__.base_fields["cilova_skupina"]
+    field, other = first.fields["cilova_skupina"], second.fields["cilova_skupina"]
+
+    assert field is not kept and field.widget is not kept.widget
+    assert list(field.choices) == list(kept.choices) and field.choices.field is field
+    field.choices.choices.append(("0", "jiná"))
+    assert list(other.choices) == list(kept.choices) != list(field.choices)
