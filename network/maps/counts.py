@@ -13,10 +13,12 @@ change its answer without any write. Other databases, and a request inside a tra
 sees its own writes), count every time.
 """
 
+import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Func, QuerySet, TextField
 
 KEPT = 512  # counts kept per process, the least recently used dropped first
@@ -36,22 +38,31 @@ class DatabaseSnapshot(Func):
 
 
 def count(
-    queryset: QuerySet, snapshot: str | None, snapshot_db: str, sql: tuple[str, tuple] | None = None
+    queryset: QuerySet | Callable[[], QuerySet],
+    snapshot: str | None,
+    snapshot_db: str,
+    sql: tuple[str, tuple] | None = None,
+    db: str | None = None,
 ) -> int:
     """`queryset.count()`, kept under the `snapshot` that an earlier statement of the request
     read from the database `snapshot_db`; `sql` (of the queryset, if compiled already) tells
-    one queryset from another."""
-    connection = connections[queryset.db]
-    if snapshot is None or snapshot_db != queryset.db or connection.in_atomic_block:
-        return queryset.count()
+    one queryset from another. `queryset` may be a function that makes it, on database `db`
+    (called only when the count is not kept)."""
+    if callable(queryset):
+        make, db = functools.cache(queryset), db or DEFAULT_DB_ALIAS
+    else:
+        make, db = (lambda: queryset), queryset.db
+    connection = connections[db]
+    if snapshot is None or snapshot_db != db or connection.in_atomic_block:
+        return make().count()
     if sql is None:
-        sql = queryset.values("pk").query.get_compiler(queryset.db).as_sql()
+        sql = make().values("pk").query.get_compiler(db).as_sql()
     sql, params = sql
     try:
-        key = (queryset.db, snapshot, sql, tuple((type(p), p) for p in params))
+        key = (db, snapshot, sql, tuple((type(p), p) for p in params))
         hash(key)
     except TypeError:  # a parameter that is not hashable: count as usual
-        return queryset.count()
+        return make().count()
     with _lock:
         found = _counts.get(key)
         if found is not None:
@@ -59,7 +70,7 @@ def count(
             return found
     # Counted under a snapshot at least as new as `snapshot`: what it adds committed after
     # `snapshot` was taken, so no later statement will show `snapshot` again.
-    found = queryset.count()
+    found = make().count()
     with _lock:
         _counts[key] = found
         while len(_counts) > KEPT:

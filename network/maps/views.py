@@ -9,6 +9,8 @@ not change (`counts`), and the page costs five.
 import functools
 import io
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 
@@ -81,20 +83,41 @@ class MapActors:
     def page(self, number, size: int) -> tuple[Page, list[dict]]:
         """The page of the ordered actors and their rows with the columns: a count (kept on
         PostgreSQL while the database does not change) and one query."""
-        ordered = self.ordered()
-        try:
-            ids = compiled(ordered.values("pk"))
-        except EmptyResultSet:  # a broken map
+        found = self.compiled()
+        if found.ids is None:  # a broken map
             return Paginator([], size).get_page(1), []
-        paginator = Paginator(ordered, size)
+        ids = found.ids
+        # The paginator only numbers the actors; `page_rows` reads those of the page.
         snapshot = getattr(self.map, "db_snapshot", None)  # from `_map_for`
-        paginator.count = count(ordered, snapshot, self.map._state.db, ids)
+        total = count(self.ordered, snapshot, self.map._state.db, ids, db=found.db)
+        paginator = Paginator(range(total), size)
         page = paginator.get_page(number)
         start = (page.number - 1) * size
-        limit = connections[ordered.db].ops.limit_offset_sql(start, start + size)
+        limit = connections[found.db].ops.limit_offset_sql(start, start + size)
         # One column even where DISTINCT brought the ordering's columns into the select.
         page_ids = (f'SELECT "pk" FROM ({ids[0]} {limit}) AS "page"', ids[1])
-        return page, page_rows(page_ids, ordered.query.order_by, self.columns, ordered.db)
+        return page, page_rows(page_ids, found.order_by, self.columns, found.db)
+
+    def compiled(self) -> "Compiled":
+        """The SQL of the ordered actors' ids, compiled once per map filter, reader's filter
+        and ordering (`request.GET` but the page number) for as long as the vocabulary stays
+        the same: building the filters and compiling them took longer than running them. What
+        the filters read is all in the key: the map's filter, the reader's values and the
+        vocabulary (the target groups below a group, the shared characteristics)."""
+        db = router.db_for_read(Actor)
+        data = tuple((k, tuple(v)) for k, v in sorted(self.request.GET.lists()) if k != "page")
+        key = (db, self.map.crisis_network, self.map.query, self.map.ordering,
+               bool(self.request.GET), data)  # fmt: skip
+        kept = self.filter.vocabulary.derived.setdefault((__name__, "compiled"), Kept())
+        found = kept.get(key)
+        if found is None:
+            ordered = self.ordered()
+            try:
+                ids = compiled(ordered.values("pk"))
+            except EmptyResultSet:  # a broken map
+                ids = None
+            found = kept.put(key, Compiled(db, ids, ordered.query.order_by))
+        return found
 
     def table(self, actors) -> list[tuple[int, list[list[str]]]]:
         return [(row["pk"], [c.cell(row) for c in self.columns]) for row in actors]
@@ -112,6 +135,37 @@ class MapActors:
             html.append("</tr>")
             found.append(SafeString("".join(html)))  # every value escaped above
         return found
+
+
+@dataclass(frozen=True)
+class Compiled:
+    db: str
+    ids: tuple[str, tuple] | None  # None where nothing can match
+    order_by: tuple
+
+
+class Kept:
+    """The last few hundred values by key, the least recently used dropped first."""
+
+    SIZE = 256
+
+    def __init__(self):
+        self._found: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self._lock:
+            self._found[key] = value
+            while len(self._found) > self.SIZE:
+                self._found.popitem(last=False)
+        return value
 
 
 def header(columns, sortable, ordering: str, query: str) -> list[tuple[str, str, str]]:

@@ -212,3 +212,35 @@ def test_forms_of_the_kept_filter_have_fields_of_their_own():
     assert list(field.choices) == list(kept.choices) and field.choices.field is field
     field.choices.choices.append(("0", "jiná"))
     assert list(other.choices) == list(kept.choices) != list(field.choices)
+
+
+@pytest.mark.django_db
+def test_compiled_filter_follows_the_vocabulary_the_map_and_the_page(
+    case_manager_client, shared_map
+):
+    """The SQL of a map page's filter is kept per map filter, reader's filter and vocabulary:
+    a group added below the chosen one, a changed map filter and another page all show."""
+    families = TargetGroupFactory(name="rodiny")
+    ActorFactory(name="Poradna").target_groups.add(families)
+    url, chosen = shared_map.get_absolute_url(), {"cilova_skupina": families.pk}
+
+    def names(params):
+        response = case_manager_client.get(url, params)
+        return [cells[0][0] for _, cells in response.context["table"]]
+
+    assert names(chosen) == ["Poradna"]
+    below = TargetGroupFactory(name="rodiny s malými dětmi", parent=families)
+    ActorFactory(name="Azylový dům").target_groups.add(below)
+    assert names(chosen) == ["Azylový dům", "Poradna"]
+
+    shared_map.query = "hledat=azyl"
+    shared_map.save()
+    assert names(chosen) == ["Azylový dům"]
+    assert names({**chosen, "razeni": "-name"}) == ["Azylový dům"]
+    shared_map.query = ""
+    shared_map.save()
+    assert names({**chosen, "razeni": "-name"}) == ["Poradna", "Azylový dům"]
+
+    ActorFactory.create_batch(50)  # Aktér 1, Aktér 2...
+    first, second = names({"razeni": "name"}), names({"razeni": "name", "page": 2})
+    assert len(first) == 50 and second == ["Azylový dům", "Poradna"]
