@@ -631,7 +631,7 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
             + ". Nahrajte soubor znovu a zkontrolujte nový náhled."
         )
     organisations = _organisations(plan)
-    columns, new_rows = _new_actor_rows(plan.added, organisations)
+    columns, new_rows = _new_actor_rows(plan.added, organisations, user)
     new_ids = insert_rows(Actor, columns[1:], new_rows, returning_ids=True)
     for row, pk in zip(plan.added, new_ids, strict=True):
         row.record_id = pk
@@ -641,12 +641,17 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
     current = Actor.objects.in_bulk(changed_ids)
     for row in plan.changed:
         actor = current[row.record_id]
-        fields.update(
-            _set_scalars(actor, {h: row.state[h] for h, _, _ in row.changes if h in row.state})
+        changed = _set_scalars(
+            actor, {h: row.state[h] for h, _, _ in row.changes if h in row.state}
         )
+        fields.update(changed)
         if any(h in ("Organizace", "IČO") for h, _, _ in row.changes):
             actor.organisation_id = organisations.get(id(row))
             fields.add("organisation")
+        if "verified_on" in changed and actor.verified_on is not None:
+            # A new `Aktualizováno` is a verification: by whom it is known only as the importer.
+            actor.verified_by_id = _user_id(user)
+            fields.add("verified_by")
         actor.version += 1
         changed_actors.append(actor)
     if changed_actors:
@@ -681,9 +686,11 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
         )
 
 
-def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str], list[tuple]]:
+def _new_actor_rows(
+    rows: list[RowPlan], organisations: dict, user
+) -> tuple[list[str], list[tuple]]:
     """Every column of the new actors (the pk first), and their rows without the pk (still
-    to come) for insert_rows."""
+    to come) for insert_rows. A verification date comes with its verifier: the importer."""
     template = Actor(status=Actor.Status.ACTIVE)
     now = timezone.now()
     template.created_at = template.updated_at = now
@@ -693,8 +700,14 @@ def _new_actor_rows(rows: list[RowPlan], organisations: dict) -> tuple[list[str]
     for row in rows:
         values_ = {**defaults, **_scalar_values(row.state)}
         values_["organisation_id"] = organisations.get(id(row))
+        if values_["verified_on"] is not None:
+            values_["verified_by_id"] = _user_id(user)
         found.append(tuple(values_[name] for name in columns[1:]))
     return columns, found
+
+
+def _user_id(user) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
 
 
 def _existing(rows: list[RowPlan]) -> list[int]:

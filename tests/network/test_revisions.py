@@ -496,3 +496,21 @@ def test_ending_a_platform_in_the_revision_records_its_last_year(revision, coord
 def test_no_revision_opens_before_a_later_closed_one(closed, coordinator):
     with pytest.raises(ValidationError, match="pozdějšího roku"):
         services.open_revision(year=YEAR - 1, user=coordinator)
+
+
+def test_an_imported_verification_date_is_verified_by_the_importer(revision, coordinator):
+    data, _content = services.meeting_pack(revision, user=coordinator)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    actors = list(Actor.objects.active().order_by("pk")[:2])
+    confirmed, untouched = actors
+    before = (untouched.verified_on, untouched.verified_by_id)
+    assert confirmed.verified_on != timezone.localdate()
+    set_cell(book[ACTORS], confirmed.name, "Aktualizováno", timezone.localdate())
+
+    import_workbook(saved(book), user=coordinator)
+
+    confirmed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (confirmed.verified_on, confirmed.verified_by) == (timezone.localdate(), coordinator)
+    assert (untouched.verified_on, untouched.verified_by_id) == before
+    assert states(revision)[compare.ACTOR, confirmed.name] == checklist.VERIFIED
