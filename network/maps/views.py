@@ -122,7 +122,7 @@ class MapActors:
     def table(self, actors) -> list[tuple[int, list[list[str]]]]:
         return [(row["pk"], [c.cell(row) for c in self.columns]) for row in actors]
 
-    def table_rows(self, table) -> list[str]:
+    def table_html(self, table) -> SafeString:
         """The rows as HTML, the name linking to the card: written here in one pass, since a
         template renders a page of 50 actors with 30 columns ten times slower."""
         cards = escape(reverse("map_actor", args=[self.map.pk, 0])[: -len("0/")])
@@ -133,8 +133,8 @@ class MapActors:
             for start, cell in zip(opening, others, strict=True):
                 html += (start, "<br>".join(map(_lines, cell)), "</td>")
             html.append("</tr>")
-            found.append(SafeString("".join(html)))  # every value escaped above
-        return found
+            found.append("".join(html))
+        return SafeString("".join(found))  # every value escaped above
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def map_view(request, pk: int):
         "sortable": sortable,
         "ordering": ordering,
         "table": table,
-        "table_rows": actors.table_rows(table),
+        "table_html": actors.table_html(table),
         "page": page,
         "query": query.urlencode(),
         "broken": actors.broken,
