@@ -13,7 +13,6 @@ change its answer without any write. Other databases, and a request inside a tra
 sees its own writes), count every time.
 """
 
-import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,7 +37,7 @@ class DatabaseSnapshot(Func):
 
 
 def count(
-    queryset: QuerySet | Callable[[], QuerySet],
+    queryset: QuerySet | Callable[[], int],
     snapshot: str | None,
     snapshot_db: str,
     sql: tuple[str, tuple] | None = None,
@@ -46,23 +45,23 @@ def count(
 ) -> int:
     """`queryset.count()`, kept under the `snapshot` that an earlier statement of the request
     read from the database `snapshot_db`; `sql` (of the queryset, if compiled already) tells
-    one queryset from another. `queryset` may be a function that makes it, on database `db`
-    (called only when the count is not kept)."""
+    one queryset from another. `queryset` may instead be a function that counts it on the
+    database `db`, called only when the count is not kept (`sql` is then required)."""
     if callable(queryset):
-        make, db = functools.cache(queryset), db or DEFAULT_DB_ALIAS
+        counted, db = queryset, db or DEFAULT_DB_ALIAS
     else:
-        make, db = (lambda: queryset), queryset.db
+        counted, db = queryset.count, queryset.db
     connection = connections[db]
     if snapshot is None or snapshot_db != db or connection.in_atomic_block:
-        return make().count()
+        return counted()
     if sql is None:
-        sql = make().values("pk").query.get_compiler(db).as_sql()
+        sql = queryset.values("pk").query.get_compiler(db).as_sql()
     sql, params = sql
     try:
         key = (db, snapshot, sql, tuple((type(p), p) for p in params))
         hash(key)
     except TypeError:  # a parameter that is not hashable: count as usual
-        return make().count()
+        return counted()
     with _lock:
         found = _counts.get(key)
         if found is not None:
@@ -70,7 +69,7 @@ def count(
             return found
     # Counted under a snapshot at least as new as `snapshot`: what it adds committed after
     # `snapshot` was taken, so no later statement will show `snapshot` again.
-    found = make().count()
+    found = counted()
     with _lock:
         _counts[key] = found
         while len(_counts) > KEPT:

@@ -89,7 +89,7 @@ class MapActors:
         ids = found.ids
         # The paginator only numbers the actors; `page_rows` reads those of the page.
         snapshot = getattr(self.map, "db_snapshot", None)  # from `_map_for`
-        total = count(self.ordered, snapshot, self.map._state.db, ids, db=found.db)
+        total = count(found.count, snapshot, self.map._state.db, ids, db=found.db)
         paginator = Paginator(range(total), size)
         page = paginator.get_page(number)
         start = (page.number - 1) * size
@@ -114,9 +114,10 @@ class MapActors:
             ordered = self.ordered()
             try:
                 ids = compiled(ordered.values("pk"))
+                counted = compiled(ordered.order_by().values("pk"))
             except EmptyResultSet:  # a broken map
-                ids = None
-            found = kept.put(key, Compiled(db, ids, ordered.query.order_by))
+                ids = counted = None
+            found = kept.put(key, Compiled(db, ids, ordered.query.order_by, counted))
         return found
 
     def table(self, actors) -> list[tuple[int, list[list[str]]]]:
@@ -142,6 +143,14 @@ class Compiled:
     db: str
     ids: tuple[str, tuple] | None  # None where nothing can match
     order_by: tuple
+    unordered: tuple[str, tuple] | None  # the same ids in no order, to count
+
+    def count(self) -> int:
+        """`QuerySet.count()` of the ids: a count of their rows, not ordered."""
+        sql, params = self.unordered
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM ({sql}) AS "counted"', params)
+            return cursor.fetchone()[0]
 
 
 class Kept:
