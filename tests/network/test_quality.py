@@ -222,7 +222,8 @@ def test_admin_index_links_to_data_quality(coordinator_client):
 @pytest.mark.parametrize(
     "persona", ["case_manager_client", "representative_client", "outsider_client"]
 )
-def test_data_quality_page_refuses_other_roles(persona, request):
+def test_data_quality_page_refuses_other_roles(persona, request, db):
+    # `db` orders it among the database tests, before any transactional test empties the roles.
     response = request.getfixturevalue(persona).get(URL)
 
     assert response.status_code == 403
