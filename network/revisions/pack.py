@@ -1,10 +1,9 @@
 """The revision's meeting pack: the annual workbook with the sheet `Změny` (DOMAIN.md §3)."""
 
-from django.conf import settings
 from django.utils import timezone, translation
 
 from ..models import Snapshot
-from ..workbook.export import WIDE, WorkbookWriter, vocabularies
+from ..workbook.export import WIDE, WorkbookWriter, about_rows, vocabularies
 from .compare import Change
 
 CHANGES = "Změny"
@@ -39,32 +38,15 @@ def write(
         counts = {sheet.name: writer.write_sheet(sheet, lists) for sheet in sheets}
         writer.write_vocabularies(lists)
         write_changes(writer, changes)
-        now = timezone.localtime()
-        by = (user.get_full_name() or user.get_username()) if user is not None else ""
-        writer.write_about(
-            [
-                ("ORP", settings.NETWORK_ORP_NAME),
-                ("Kraj", settings.NETWORK_REGION_NAME),
-                ("Rok", str(year)),
-                ("Revize", f"revize šablon {year}"),
-                ("Projednává platforma", platform or "–"),
-                ("Změny oproti", since_text(since)),
-                ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
-                ("Exportoval(a)", by),
-                ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
-                ("Počet změn", str(len(changes))),
-                (
-                    "Soukromé údaje",
-                    "ne: soukromé poznámky a znaky jen pro koordinátora sešit neobsahuje",
-                ),
-                (
-                    "Jak vyplňovat",
-                    "Opravy pište přímo do listů šablon a sešit nahrajte zpět na stránce Sešit "
-                    "šablon; list Změny se při importu nečte. Sloupec ID neměňte, nové řádky "
-                    "nechte bez ID.",
-                ),
-            ]
-        )
+        rows = about_rows(user=user, counts=counts, include_private=False, year=year)
+        rows[3:3] = [
+            ("Revize", f"revize šablon {year}"),
+            ("Projednává platforma", platform or "–"),
+            ("Změny oproti", since_text(since)),
+            ("Počet změn", str(len(changes))),
+        ]
+        rows.append(("List Změny", "Jen pro čtení: při importu sešitu se nečte."))
+        writer.write_about(rows)
         writer.close()
 
 

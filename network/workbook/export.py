@@ -282,6 +282,35 @@ class WorkbookWriter:
         self.book.close()
 
 
+def about_rows(
+    *, user, counts: dict[str, int], include_private: bool, year: int | None = None
+) -> list[tuple[str, str]]:
+    """The sheet `O souboru`: the network, the year, when and by whom, what the file holds."""
+    now = timezone.localtime()
+    by = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return [
+        ("ORP", settings.NETWORK_ORP_NAME),
+        ("Kraj", settings.NETWORK_REGION_NAME),
+        ("Rok", str(year or now.year)),
+        ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
+        ("Exportoval(a)", by),
+        ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
+        (
+            "Soukromé údaje",
+            "ano: soukromé poznámky a znaky jen pro koordinátora, soubor nesdílejte"
+            if include_private
+            else "ne",
+        ),
+        (
+            "Jak vyplňovat",
+            "Více hodnot v jedné buňce oddělujte středníkem nebo novým řádkem. "
+            "Ano/ne pište jako „ano“ a „ne“, data jako 1. 2. 2026. "
+            "Sloupec ID neměňte: podle něj se řádek při importu spáruje se záznamem. "
+            "Nové řádky nechte bez ID. Povolené hodnoty jsou na listu Číselníky.",
+        ),
+    ]
+
+
 def export_workbook(
     output, *, user=None, include_private: bool = True, sheets: Iterable[str] | None = None
 ) -> dict[str, int]:
@@ -295,33 +324,7 @@ def export_workbook(
         writer = WorkbookWriter(output)
         counts = {sheet.name: writer.write_sheet(sheet, lists) for sheet in template}
         writer.write_vocabularies(lists)
-        now = timezone.localtime()
-        by = ""
-        if user is not None:
-            by = user.get_full_name() or user.get_username()
-        writer.write_about(
-            [
-                ("ORP", settings.NETWORK_ORP_NAME),
-                ("Kraj", settings.NETWORK_REGION_NAME),
-                ("Rok", str(now.year)),
-                ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
-                ("Exportoval(a)", by),
-                ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
-                (
-                    "Soukromé údaje",
-                    "ano: soukromé poznámky a znaky jen pro koordinátora, soubor nesdílejte"
-                    if include_private
-                    else "ne",
-                ),
-                (
-                    "Jak vyplňovat",
-                    "Více hodnot v jedné buňce oddělujte středníkem nebo novým řádkem. "
-                    "Ano/ne pište jako „ano“ a „ne“, data jako 1. 2. 2026. "
-                    "Sloupec ID neměňte: podle něj se řádek při importu spáruje se záznamem. "
-                    "Nové řádky nechte bez ID. Povolené hodnoty jsou na listu Číselníky.",
-                ),
-            ]
-        )
+        writer.write_about(about_rows(user=user, counts=counts, include_private=include_private))
         writer.close()
     return counts
 
