@@ -282,6 +282,15 @@ class WorkbookWriter:
         self.book.close()
 
 
+def rows_text(count: int) -> str:
+    """`1 řádek`, `3 řádky`, `5 řádků`: the sheet is Czech whatever the reader's language."""
+    if count == 1:
+        return "1 řádek"
+    if 2 <= count <= 4:
+        return f"{count} řádky"
+    return f"{count} řádků"
+
+
 def about_rows(
     *, user, counts: dict[str, int], include_private: bool, year: int | None = None
 ) -> list[tuple[str, str]]:
@@ -294,7 +303,7 @@ def about_rows(
         ("Rok", str(year or now.year)),
         ("Exportováno", f"{now.day}. {now.month}. {now.year} {now:%H:%M}"),
         ("Exportoval(a)", by),
-        ("Listy", "; ".join(f"{name} ({count} řádků)" for name, count in counts.items())),
+        ("Listy", "; ".join(f"{name} ({rows_text(count)})" for name, count in counts.items())),
         (
             "Soukromé údaje",
             "ano: soukromé poznámky a znaky jen pro koordinátora, soubor nesdílejte"

@@ -415,3 +415,12 @@ def test_admin_export_of_the_filtered_list_has_the_chosen_columns(coordinator_cl
         ("Škola Lipová", "=HYPERLINK(1)", "angličtina"),
     ]
     assert sheet["B2"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0 řádků"), (1, "1 řádek"), (3, "3 řádky"), (5, "5 řádků")]
+)
+def test_row_counts_read_as_czech(count, text):
+    from network.workbook.export import rows_text
+
+    assert rows_text(count) == text
