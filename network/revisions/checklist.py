@@ -8,7 +8,6 @@ when it was verified on or after the day the revision opened, and *not yet revie
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,52 +114,32 @@ def build(revision: Revision) -> Checklist:
         if change.kind == compare.MEMBERSHIP:
             touched.add((compare.PLATFORM, change.key.split(":")[0]))
     since = timezone.localtime(revision.opened_at).date()
-    items = []
-    for kind, queryset in (
-        (compare.ACTOR, Actor.objects.active()),
-        (compare.PLATFORM, Platform.objects.filter(status=Platform.Status.ACTIVE)),
-    ):
-        rows = queryset.values_list(
-            "pk",
-            "name",
-            "verified_on",
-            F("verified_by__first_name"),
-            F("verified_by__last_name"),
-            F("verified_by__username"),
-        )
-        for pk, name, verified_on, first, last, username in rows:
-            key = str(pk)
-            items.append(
-                _item(
-                    kind, key, name, pk, verified_on, first, last, username, since, touched, added
-                )
-            )
-    activities = Activity.objects.values_list(
-        "pk",
-        "need__area__name",
-        "need__name",
-        "name",
+    verification = (
         "verified_on",
-        F("verified_by__first_name"),
-        F("verified_by__last_name"),
-        F("verified_by__username"),
+        "verified_by__first_name",
+        "verified_by__last_name",
+        "verified_by__username",
     )
-    for pk, area, need, name, verified_on, first, last, username in activities:
-        items.append(
-            _item(
-                compare.ACTIVITY,
-                str(pk),
-                f"{area} / {need} / {name}",
-                pk,
-                verified_on,
-                first,
-                last,
-                username,
-                since,
-                touched,
-                added,
-            )
+    rows = [
+        (compare.ACTOR, pk, name, *rest)
+        for pk, name, *rest in Actor.objects.active().values_list("pk", "name", *verification)
+    ]
+    rows += [
+        (compare.PLATFORM, pk, name, *rest)
+        for pk, name, *rest in Platform.objects.filter(status=Platform.Status.ACTIVE).values_list(
+            "pk", "name", *verification
         )
+    ]
+    rows += [
+        (compare.ACTIVITY, pk, f"{area} / {need} / {name}", *rest)
+        for pk, area, need, name, *rest in Activity.objects.values_list(
+            "pk", "need__area__name", "need__name", "name", *verification
+        )
+    ]
+    items = [
+        _item(kind, str(pk), label, pk, verified_on, first, last, username, since, touched, added)
+        for kind, pk, label, verified_on, first, last, username in rows
+    ]
     # Records active at the opening and no more (ended, or deleted) are not in the queries.
     for (kind, key), label in ended.items():
         if kind in KINDS:

@@ -1,9 +1,11 @@
 """Year-over-year changes: what was added, ended and changed between two snapshot contents.
 
-Records are matched by the contract's keys (DOMAIN.md §3): actors and platforms by ID,
-memberships by platform and actor, needs by area and name, activities by area, need and name.
-Fields compare as the sheet's text. The verification date and the two membership columns
-(`Účast v platformách`, `Složení účastníků`) are left out: memberships are records of their own.
+Records are matched by ID: actors and platforms by the sheet's, memberships by platform and
+actor, needs and activities by the IDs their texts had when the snapshot was taken (a renamed
+one is changed, not ended and added). Fields compare as the sheet's text; the lists of actor
+names (`Koordinátor`, `Zapojení aktéři`) by the actors' IDs, so renaming an actor changes no
+platform or activity. The verification date and the two membership columns (`Účast v
+platformách`, `Složení účastníků`) are left out: memberships are records of their own.
 """
 
 import re
@@ -78,45 +80,29 @@ class Change:
 class Record:
     label: str
     fields: dict[str, str]
-    # What the fields compare by, where it is not their text (actor names -> their IDs).
-    compared: dict[str, str] | None = None
-
-    def value(self, field: str) -> str:
-        source = self.compared if self.compared and field in self.compared else self.fields
-        return source.get(field, "")
 
 
-def actor_names(content: dict) -> dict[str, str]:
-    """Actor name -> `#ID` for the actors of a snapshot content."""
-    sheet = content["sheets"].get(ACTORS)
-    return {row.get("Název aktéra", ""): f"#{row.get('ID', '')}" for row in _rows(sheet)}
-
-
-def records(content: dict, by_name: dict[str, str] | None = None) -> dict[str, dict[str, Record]]:
-    """The records of a snapshot content by kind and key; `by_name` maps the actor names in
-    lists to IDs (by default the content's own actors)."""
+def records(content: dict) -> dict[str, dict[str, Record]]:
+    """The records of a snapshot content by kind and key."""
     sheets = content["sheets"]
     found = {kind: {} for kind in KINDS}
-    names = {}
     for kind, sheet, title in (
         (ACTOR, ACTORS, "Název aktéra"),
         (PLATFORM, PLATFORMS, "Název platformy"),
     ):
         for row in _rows(sheets.get(sheet)):
-            key = row.get("ID", "")
-            label = row.get(title, "")
-            names[kind, key] = label
-            found[kind][key] = Record(
-                label, {h: v for h, v in row.items() if h not in IGNORED and h != title}
+            found[kind][row.get("ID", "")] = Record(
+                row.get(title, ""),
+                {h: v for h, v in row.items() if h not in IGNORED and h != title},
             )
-    by_name = actor_names(content) if by_name is None else by_name
-    for record in found[PLATFORM].values():
-        record.compared = _actor_ids(record.fields, ACTOR_LISTS, by_name)
     for platform_id, actor_id, role in content.get("memberships", []):
-        key = f"{platform_id}:{actor_id}"
-        platform = names.get((PLATFORM, str(platform_id)), f"#{platform_id}")
-        actor = names.get((ACTOR, str(actor_id)), f"#{actor_id}")
-        found[MEMBERSHIP][key] = Record(f"{platform} – {actor}", {ROLE: role})
+        platform = found[PLATFORM].get(str(platform_id))
+        actor = found[ACTOR].get(str(actor_id))
+        found[MEMBERSHIP][f"{platform_id}:{actor_id}"] = Record(
+            f"{platform.label if platform else f'#{platform_id}'} – "
+            f"{actor.label if actor else f'#{actor_id}'}",
+            {ROLE: role},
+        )
     need_ids, activity_ids = content.get("needs", {}), content.get("activities", {})
     for row in _rows(sheets.get(NEEDS)):
         area, need, activity = (
@@ -131,19 +117,13 @@ def records(content: dict, by_name: dict[str, str] | None = None) -> dict[str, d
         if activity:
             label = f"{need_label} / {activity}"
             fields = {f: row.get(f, "") for f in ACTIVITY_FIELDS}
-            found[ACTIVITY][str(activity_ids.get(label, label))] = Record(
-                label, fields, _actor_ids(fields, ACTOR_LISTS, by_name)
-            )
+            found[ACTIVITY][str(activity_ids.get(label, label))] = Record(label, fields)
     return found
 
 
-def _actor_ids(fields: dict[str, str], lists, by_name: dict[str, str]) -> dict[str, str]:
-    """Lists of actor names as their IDs: renaming an actor changes no platform or activity."""
-    return {
-        field: "; ".join(sorted(by_name.get(part, part) for part in LIST_SPLIT.split(text) if part))
-        for field in lists
-        if (text := fields.get(field))
-    }
+def _as_ids(text: str, by_name: dict[str, str]) -> list[str]:
+    """A list of actor names as their IDs (names of no actor stay as they are)."""
+    return sorted(by_name.get(part, part) for part in LIST_SPLIT.split(text) if part)
 
 
 def _rows(sheet: dict | None) -> Iterator[dict[str, str]]:
@@ -156,9 +136,13 @@ def _rows(sheet: dict | None) -> Iterator[dict[str, str]]:
 
 def compare(old: dict, new: dict) -> list[Change]:
     """The changes from content `old` to content `new`, by kind, then action and name."""
+    before, after = records(old), records(new)
     # Names of both, the newer winning: an actor renamed or ended between them keeps its ID.
-    by_name = actor_names(old) | actor_names(new)
-    before, after = records(old, by_name), records(new, by_name)
+    by_name = {
+        record.label: f"#{key}"
+        for actors in (before[ACTOR], after[ACTOR])
+        for key, record in actors.items()
+    }
     with translation.override("cs"):
         platform_ended = str(Platform.Status.ENDED.label)
     changes = []
@@ -169,7 +153,7 @@ def compare(old: dict, new: dict) -> list[Change]:
         for key in was.keys() - now.keys():
             changes.append(Change(kind, key, was[key].label, ENDED))
         for key in was.keys() & now.keys():
-            changes.extend(_changed(kind, key, was[key], now[key], platform_ended))
+            changes.extend(_changed(kind, key, was[key], now[key], platform_ended, by_name))
     order = {kind: index for index, kind in enumerate(KINDS)}
     actions = {ADDED: 0, ENDED: 1, CHANGED: 2}
     changes.sort(key=lambda c: (order[c.kind], actions[c.action], czech_key(c.label), c.key))
@@ -177,14 +161,14 @@ def compare(old: dict, new: dict) -> list[Change]:
 
 
 def _changed(
-    kind: str, key: str, was: Record, now: Record, platform_ended: str
+    kind: str, key: str, was: Record, now: Record, platform_ended: str, by_name: dict[str, str]
 ) -> Iterator[Change]:
     label = now.label
     if kind in TITLES and was.label != now.label:
         yield Change(kind, key, label, CHANGED, TITLES[kind], was.label, now.label)
     for field in sorted(was.fields.keys() | now.fields.keys(), key=_field_order(now, was)):
         old, new = was.fields.get(field, ""), now.fields.get(field, "")
-        if old == new or was.value(field) == now.value(field):
+        if old == new or (field in ACTOR_LISTS and _as_ids(old, by_name) == _as_ids(new, by_name)):
             continue
         if kind == PLATFORM and field == "Stav" and new == platform_ended:
             yield Change(kind, key, label, ENDED, field, old, new)
