@@ -18,6 +18,28 @@ from needs.models import Activity, Focus, NeedArea
 from .validators import validate_ico
 
 MAX_AGE = 120
+# Historical records are looked up by their record's id (and history_id), never by what they
+# point to: indexes on their foreign keys only slowed every write of history (a tenth of a
+# large import). Listed by field name; the many-to-many histories' fields are named so too.
+UNINDEXED_HISTORY = [
+    "actor",
+    "actor_type",
+    "author",
+    "characteristic",
+    "characteristicoption",
+    "characteristicvalue",
+    "lifesituation",
+    "municipality",
+    "needarea",
+    "option",
+    "organisation",
+    "primary_need_area",
+    "resort",
+    "serviceform",
+    "socialservicekind",
+    "targetgroup",
+    "verified_by",
+]
 
 
 class Vocabulary(models.Model):
@@ -422,6 +444,7 @@ class Actor(models.Model):
     objects = ActorQuerySet.as_manager()
 
     history = HistoricalRecords(
+        no_db_index=UNINDEXED_HISTORY,
         m2m_fields=[
             social_service_kinds,
             resorts,
@@ -504,7 +527,7 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=UNINDEXED_HISTORY)
 
     class Meta:
         ordering = ["actor", "order", "name"]
@@ -542,7 +565,7 @@ class Note(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=UNINDEXED_HISTORY)
 
     class Meta:
         ordering = ["actor", "created_at", "id"]
@@ -672,7 +695,7 @@ class CharacteristicValue(models.Model):
         CharacteristicOption, blank=True, related_name="+", verbose_name=_("choices")
     )
 
-    history = HistoricalRecords(m2m_fields=[options])
+    history = HistoricalRecords(m2m_fields=[options], no_db_index=UNINDEXED_HISTORY)
 
     class Meta:
         ordering = ["actor", "characteristic__order", "characteristic__name"]
