@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 
 from network import roles
 from tests.factories import UserFactory
@@ -17,6 +18,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def fast_password_hashing(settings):
     """Real hashers take a quarter of a second per password; tests need no such strength."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: LocaleMiddleware leaves the language of the last
+    request active in the thread, so one test reading English made later ones read English."""
+    translation.deactivate()  # back to LANGUAGE_CODE
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="module")
