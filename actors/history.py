@@ -12,8 +12,8 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
-from psycopg.postgres import types as postgres_types
 from django.utils import timezone
+from psycopg.postgres import types as postgres_types
 
 # Columns whose Python values the backend's own adaptation must turn into database values.
 _PREPARED = {

@@ -453,7 +453,7 @@ class Actor(models.Model):
             served_municipalities,
             service_forms,
             secondary_need_areas,
-        ]
+        ],
     )
 
     class Meta:

@@ -103,9 +103,9 @@ def test_values_of_every_characteristic_kind_read_back_alike(path):
     )
 
     stored = CharacteristicValue.objects.in_bulk(ids)
-    assert [
-        (v.boolean, v.text, v.number, v.option_id) for v in (stored[pk] for pk in ids)
-    ] == list(kinds.values())
+    assert [(v.boolean, v.text, v.number, v.option_id) for v in (stored[pk] for pk in ids)] == list(
+        kinds.values()
+    )
     assert list(stored[ids[0]].options.all()) == [option]
     assert len(links) == 1
 
