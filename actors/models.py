@@ -18,28 +18,35 @@ from needs.models import Activity, Focus, NeedArea
 from .validators import validate_ico
 
 MAX_AGE = 120
-# Historical records are looked up by their record's id (and history_id), never by what they
-# point to: indexes on their foreign keys only slowed every write of history (a tenth of a
-# large import). Listed by field name; the many-to-many histories' fields are named so too.
-UNINDEXED_HISTORY = [
-    "actor",
-    "actor_type",
-    "author",
-    "characteristic",
-    "characteristicoption",
-    "characteristicvalue",
-    "lifesituation",
-    "municipality",
-    "needarea",
-    "option",
-    "organisation",
-    "primary_need_area",
-    "resort",
-    "serviceform",
-    "socialservicekind",
-    "targetgroup",
-    "verified_by",
-]
+# The histories of what the bulk services and the workbook import write by the ten thousand.
+# Their records are looked up by their record's id (and history_id), never by what they point
+# to: indexes on those foreign keys only slowed every write of history (a tenth of a large
+# import); fields listed by name, the many-to-many histories' fields are named so too. The user
+# who made a change has no database constraint either (django-simple-history's option): the
+# check cost a tenth of a large import's commit, and deleting a user through Django still
+# empties the column (on_delete=SET_NULL is applied by Django, not by the database).
+BULK_HISTORY = {
+    "no_db_index": [
+        "actor",
+        "actor_type",
+        "author",
+        "characteristic",
+        "characteristicoption",
+        "characteristicvalue",
+        "lifesituation",
+        "municipality",
+        "needarea",
+        "option",
+        "organisation",
+        "primary_need_area",
+        "resort",
+        "serviceform",
+        "socialservicekind",
+        "targetgroup",
+        "verified_by",
+    ],
+    "user_db_constraint": False,
+}
 
 
 class Vocabulary(models.Model):
@@ -444,7 +451,7 @@ class Actor(models.Model):
     objects = ActorQuerySet.as_manager()
 
     history = HistoricalRecords(
-        no_db_index=UNINDEXED_HISTORY,
+        **BULK_HISTORY,
         m2m_fields=[
             social_service_kinds,
             resorts,
@@ -527,7 +534,7 @@ class ContactPerson(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(no_db_index=UNINDEXED_HISTORY)
+    history = HistoricalRecords(**BULK_HISTORY)
 
     class Meta:
         ordering = ["actor", "order", "name"]
@@ -565,7 +572,7 @@ class Note(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=UNINDEXED_HISTORY)
+    history = HistoricalRecords(**BULK_HISTORY)
 
     class Meta:
         ordering = ["actor", "created_at", "id"]
@@ -668,6 +675,8 @@ class CharacteristicValue(models.Model):
     actor = models.ForeignKey(
         Actor,
         on_delete=models.CASCADE,
+        # The unique (actor, characteristic) index below serves every lookup by actor.
+        db_index=False,
         related_name="characteristic_values",
         verbose_name=_("actor"),
     )
@@ -695,7 +704,7 @@ class CharacteristicValue(models.Model):
         CharacteristicOption, blank=True, related_name="+", verbose_name=_("choices")
     )
 
-    history = HistoricalRecords(m2m_fields=[options], no_db_index=UNINDEXED_HISTORY)
+    history = HistoricalRecords(m2m_fields=[options], **BULK_HISTORY)
 
     class Meta:
         ordering = ["actor", "characteristic__order", "characteristic__name"]
