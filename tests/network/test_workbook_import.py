@@ -134,6 +134,7 @@ def test_rows_match_by_id_then_ico_and_name_then_name():
 def test_new_and_missing_actors(coordinator):
     kept = ActorFactory(name="Zůstává")
     gone = ActorFactory(name="Chybí v souboru")
+    parents, children = TargetGroupFactory(name="rodiče"), TargetGroupFactory(name="děti")
     book = exported_book()
     sheet = book[ACTORS]
     sheet.delete_rows(row_of(sheet, "Chybí v souboru"))
@@ -144,6 +145,8 @@ def test_new_and_missing_actors(coordinator):
     sheet.cell(new, cols["Organizace"]).value = "Jiskra, z.s."
     sheet.cell(new, cols["IČO"]).value = "27 0 1 2 3 4 5"
     data = saved(book)
+    sheet.cell(new, cols["Cílové skupiny"]).value = "rodiče; děti"
+    with_groups = saved(book)
 
     preview, _ = preview_workbook(data)
     assert [row.name for row in preview.actors.added] == ["Spolek Jiskra"]
@@ -168,6 +171,20 @@ def test_new_and_missing_actors(coordinator):
     assert jiskra.organisation == Organisation.objects.get(ico="27012345", name="Jiskra, z.s.")
     assert jiskra.primary_need_area.code == "VZTAHY"
     assert jiskra.history.get().history_type == "+"
+    assert jiskra.history.get().history_user == coordinator
+
+    # A new actor's first historical record holds its links.
+    jiskra.delete()
+    import_workbook(with_groups, user=coordinator)
+    jiskra = Actor.objects.get(name="Spolek Jiskra")
+    links = dict(
+        Actor.target_groups.through.objects.filter(actor=jiskra).values_list("pk", "targetgroup")
+    )
+    assert sorted(links.values()) == sorted([parents.pk, children.pk])
+    record = jiskra.history.get()
+    assert {(link.id, link.targetgroup_id) for link in record.target_groups.all()} == set(
+        links.items()
+    )
 
     import_workbook(data, user=coordinator, end_missing=True)
     gone.refresh_from_db()
