@@ -9,6 +9,7 @@ tens of thousands of records, building a model instance per row cost more than t
 import contextlib
 import enum
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -202,7 +203,8 @@ def record_history_rows(
     untracked = {f.attname for f in history_model._meta.concrete_fields} - set(tracked)
     if untracked != history_fields:
         raise ValueError(f"Unexpected history fields of {model.__name__}: {untracked}")
-    index = [list(columns).index(name) for name in tracked]
+    # The tracked values of a row, as a tuple: every history tracks its id and more.
+    pick = operator.itemgetter(*(list(columns).index(name) for name in tracked))
     pk_index = list(columns).index(model._meta.pk.attname)
     # The reason column is varchar(100); a long characteristic name must not break the action.
     reason = str(reason)[: history_model._meta.get_field("history_change_reason").max_length]
@@ -210,7 +212,7 @@ def record_history_rows(
     history_ids = insert_rows(
         history_model,
         [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"],
-        ((*(row[i] for i in index), *stamp) for row in rows),
+        (pick(row) + stamp for row in rows),
         returning_ids=True,
     )
     record_of = {row[pk_index]: record for row, record in zip(rows, history_ids, strict=True)}

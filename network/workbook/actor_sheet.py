@@ -715,8 +715,16 @@ def _existing(rows: list[RowPlan]) -> list[int]:
     return [row.record_id for row in rows if row.version is not None]
 
 
-def _changed_headers(row: RowPlan) -> set[str]:
-    return {h for h, _, _ in row.changes} if row.version is not None else set(row.state)
+def _writes(row: RowPlan, header: str) -> bool:
+    """Whether the row writes the column: a new row that fills it, a changed row that changes
+    it (asked for every column of every row: no set is built for a new row)."""
+    if header not in row.state:
+        return False
+    return row.version is None or any(h == header for h, _, _ in row.changes)
+
+
+def _affected(rows: list[RowPlan], header: str) -> list[RowPlan]:
+    return [row for row in rows if _writes(row, header)]
 
 
 def _organisations(plan: SheetPlan) -> dict[int, int | None]:
@@ -724,7 +732,7 @@ def _organisations(plan: SheetPlan) -> dict[int, int | None]:
     new."""
     wanted = {}
     for row in (*plan.added, *plan.changed):
-        if not ({"Organizace", "IČO"} & _changed_headers(row)):
+        if not (_writes(row, "Organizace") or _writes(row, "IČO")):
             continue
         wanted[id(row)] = (row.state.get("IČO", ""), row.state.get("Organizace", ""), row.name)
     if not wanted:
@@ -755,7 +763,7 @@ def _write_m2m(rows: list[RowPlan], new_records: dict[int, int]) -> None:
     """Replace the links of the columns the rows change; those of new actors go to their
     historical records `new_records` (by actor) as well."""
     for header, name in M2M_FIELDS.items():
-        affected = [row for row in rows if header in _changed_headers(row) and header in row.state]
+        affected = _affected(rows, header)
         if not affected:
             continue
         relation = Actor._meta.get_field(name)
@@ -777,9 +785,7 @@ def _write_m2m(rows: list[RowPlan], new_records: dict[int, int]) -> None:
 
 
 def _write_contacts(rows: list[RowPlan], user) -> None:
-    affected = [
-        r for r in rows if "Kontaktní osoby" in _changed_headers(r) and "Kontaktní osoby" in r.state
-    ]
+    affected = _affected(rows, "Kontaktní osoby")
     if not affected:
         return
     ContactPerson.objects.filter(actor_id__in=_existing(affected)).delete()
@@ -803,7 +809,7 @@ def _write_notes(rows: list[RowPlan], user) -> None:
         ("Poznámka", Note.Visibility.SHARED),
         ("Soukromá poznámka", Note.Visibility.PRIVATE),
     ):
-        affected = [r for r in rows if header in _changed_headers(r) and header in r.state]
+        affected = _affected(rows, header)
         if not affected:
             continue
         existing = defaultdict(dict)
@@ -828,7 +834,7 @@ def _write_notes(rows: list[RowPlan], user) -> None:
 def _write_characteristics(sheet_rows: ActorSheet, rows: list[RowPlan], user) -> None:
     kind = Characteristic.Kind
     for header, characteristic in sheet_rows.characteristics.items():
-        affected = [r for r in rows if header in _changed_headers(r) and header in r.state]
+        affected = _affected(rows, header)
         if not affected:
             continue
         CharacteristicValue.objects.filter(
