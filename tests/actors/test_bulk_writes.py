@@ -152,3 +152,18 @@ def test_a_date_time_keeps_its_time_zone(path):
     (pk,) = history.insert_rows(Actor, columns, [row], returning_ids=True)
 
     assert Actor.objects.get(pk=pk).created_at == moment
+
+
+def test_deleting_a_user_empties_who_made_the_history():
+    """The bulk-written histories keep their user without a database constraint; Django
+    still applies on_delete=SET_NULL."""
+    user = UserFactory()
+    actor = ActorFactory()
+    columns = [f.attname for f in Actor._meta.concrete_fields]
+    record_of = history.record_history_rows(
+        Actor, columns, [tuple(every_column(actor).values())], user=user, reason="test"
+    )
+
+    user.delete()
+
+    assert Actor.history.get(history_id=record_of[actor.pk]).history_user_id is None
