@@ -804,7 +804,7 @@ def _write_contacts(rows: list[RowPlan], user) -> None:
 
 def _write_notes(rows: list[RowPlan], user) -> None:
     columns = ["actor_id", "text", "visibility", "author_id", "created_at"]
-    author, now = (user.pk if user is not None else None), timezone.now()
+    author, now = _user_id(user), timezone.now()
     for header, visibility in (
         ("Poznámka", Note.Visibility.SHARED),
         ("Soukromá poznámka", Note.Visibility.PRIVATE),
