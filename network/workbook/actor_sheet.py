@@ -6,6 +6,7 @@ workbook imports with no change (the round trip) and the preview shows old and n
 sheet writes them.
 """
 
+import contextlib
 import functools
 import re
 from collections import defaultdict
@@ -13,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone, translation
 
 from actors.history import (
+    foreign_keys_checked_at_end,
     insert_rows,
     record_history,
     record_history_links,
@@ -50,6 +53,8 @@ from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název aktéra", "Primární oblast potřeb"]
 REASON = "Import sešitu"
+# From this many new actors on, the import writes as a bulk load (see `_bulk_load`).
+BULK_LOAD = 5000
 M2M = {
     "Druh služby": ("social_service_kinds", SocialServiceKind, "druh služby"),
     "Resort": ("resorts", Resort, "Resort"),
@@ -616,6 +621,25 @@ def _set_scalars(actor: Actor, state: dict) -> list[str]:
 
 def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: bool) -> None:
     """Write the plan; the caller holds the transaction. Versions are checked under lock."""
+    bulk = len(plan.added) >= BULK_LOAD
+    with _bulk_load() if bulk else contextlib.nullcontext():
+        _apply_actors(sheet_rows, plan, user=user, end_missing=end_missing)
+
+
+def _bulk_load():
+    """The foreign keys of the tables the actors' import fills are checked once at the end.
+
+    Only for thousands of new actors (a first load of a region, not the yearly revision of an
+    ORP's ~150): meanwhile the actors and their lists are locked for readers, and the users'
+    table is not (keys to it stay), so people can still sign in."""
+    tables = [Actor, ContactPerson, Note, CharacteristicValue, CharacteristicValue.options.through]
+    tables += [Actor._meta.get_field(name).remote_field.through for name in M2M_FIELDS.values()]
+    return foreign_keys_checked_at_end(
+        [model._meta.db_table for model in tables], keep_to=[get_user_model()._meta.db_table]
+    )
+
+
+def _apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: bool) -> None:
     changed_ids = [row.record_id for row in plan.changed]
     ended_ids = [pk for pk, _ in plan.missing] if end_missing else []
     locked = dict(

@@ -563,3 +563,51 @@ def test_texts_are_validated_exactly_as_the_model_fields_do(column, value):
         expected = []
 
     assert actor_sheet.validate_texts({column: value}) == expected
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_writes_what_the_usual_import_writes(coordinator, monkeypatch):
+    """From BULK_LOAD new actors on, the foreign keys are checked once at the end
+    (PostgreSQL); the rows written are the same."""
+    for name in ("Rodinné centrum Benešov", "ZŠ Vlašim"):
+        actor = ActorFactory(name=name, organisation=OrganisationFactory(), verified_by=None)
+        ContactPersonFactory(actor=actor)
+        NoteFactory(actor=actor)
+        actor.target_groups.add(TargetGroupFactory())
+    book = exported_book()
+    sheet = book[ACTORS]
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, columns(sheet)["ID"]).value = None
+    data = saved(book)
+    Actor.objects.all().delete()
+
+    def imported() -> list:
+        preview = import_workbook(data, user=coordinator)
+        assert not preview.errors and len(preview.actors.added) == 2
+        found = [
+            (
+                actor.name,
+                actor.organisation.name,
+                [group.name for group in actor.target_groups.all()],
+                [(c.name, c.email) for c in actor.contacts.all()],
+                [note.text for note in actor.notes.all()],
+                actor.history.get().target_groups.count(),
+            )
+            for actor in Actor.objects.order_by("name")
+        ]
+        Actor.objects.all().delete()
+        return found
+
+    usual = imported()
+    monkeypatch.setattr(actor_sheet, "BULK_LOAD", 2)
+    loads = []
+    bulk_load = actor_sheet.foreign_keys_checked_at_end
+
+    def counted(*args, **kwargs):
+        loads.append(args)
+        return bulk_load(*args, **kwargs)
+
+    monkeypatch.setattr(actor_sheet, "foreign_keys_checked_at_end", counted)
+    assert imported() == usual
+    assert len(loads) == 1
+    assert usual[0][2] and usual[0][3] and usual[0][4] and usual[0][5] == 1
