@@ -147,7 +147,12 @@ def _copy(cursor, table: str, names: str, types, rows: Iterable[Sequence], count
         executor = functools.partial(wrapper, executor)
     # Under a debug cursor (DEBUG, or tests counting queries) it is logged like any query.
     logged = getattr(cursor, "debug_sql", None)
-    with logged(f"{sql} -- {count} rows") if logged else contextlib.nullcontext():
+    # The driver's errors become Django's, as for any query: a refused row must reach the
+    # import's "nothing changed" message, not end the request with a server error.
+    with (
+        logged(f"{sql} -- {count} rows") if logged else contextlib.nullcontext(),
+        connection.wrap_database_errors,
+    ):
         executor(sql, None, False, {"connection": connection, "cursor": cursor})
 
 

@@ -178,10 +178,31 @@ def import_workbook(
     except (IntegrityError, ValidationError) as error:
         # A rule of the database the checks above did not foresee: nothing was written.
         preview = Preview()
-        preview.problems.append(
-            Problem(f"Import se nepodařilo zapsat, nic se nezměnilo. Databáze hlásí: {error}")
-        )
+        preview.problems.append(Problem(refusal_message(error)))
         return preview
+
+
+# The uniques a change made meanwhile can break: the preview checked the file against the
+# network, but the admin's forms take no import lock. By the constraint's name, which both
+# PostgreSQL's and SQLite's messages give.
+MEANWHILE = {
+    "actor_name_unique_ci": "aktéra se stejným názvem, jaký má nový aktér v souboru",
+    "organisation_ico_unique": "organizaci se stejným IČO, jaké má nová organizace v souboru",
+    "platform_name_unique_ci": "platformu se stejným názvem, jaký má nová platforma v souboru",
+    "need_name_unique_in_area": "potřebu se stejným názvem, jaký má nová potřeba v souboru",
+    "activity_name_unique_in_need": "činnost se stejným názvem, jaký má nová činnost v souboru",
+}
+
+
+def refusal_message(error: Exception) -> str:
+    text = str(error)
+    for constraint, what in MEANWHILE.items():
+        if constraint in text:
+            return (
+                f"Import se nepodařilo zapsat, nic se nezměnilo. Mezitím někdo přidal do sítě "
+                f"{what}. Nahrajte soubor znovu a zkontrolujte nový náhled."
+            )
+    return f"Import se nepodařilo zapsat, nic se nezměnilo. Databáze hlásí: {text}"
 
 
 def _import(data: bytes, *, user, end_missing: bool, expected_digest: str | None) -> Preview:

@@ -206,3 +206,15 @@ def test_rows_written_in_a_bulk_load_block_stay():
     with history.foreign_keys_checked_at_end([ContactPerson._meta.db_table]):
         ContactPerson.objects.create(actor=ActorFactory(), name="Jana Nováková")
     assert ContactPerson.objects.count() == 1
+
+
+def test_a_row_the_database_refuses_raises_djangos_integrity_error(path):
+    """Whichever way the rows go, a refused one raises what the import turns into its
+    "nothing changed" message (IntegrityError of Django, not of the driver)."""
+    taken = ActorFactory(name="Rodinné centrum Benešov")
+    columns = [f.attname for f in Actor._meta.concrete_fields][1:]
+    row = [getattr(taken, name) for name in columns]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        history.insert_rows(Actor, columns, [row], returning_ids=True)
+    assert list(Actor.objects.values_list("name", flat=True)) == ["Rodinné centrum Benešov"]

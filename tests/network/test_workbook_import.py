@@ -611,3 +611,39 @@ def test_a_bulk_load_writes_what_the_usual_import_writes(coordinator, monkeypatc
     assert imported() == usual
     assert len(loads) == 1
     assert usual[0][2] and usual[0][3] and usual[0][4] and usual[0][5] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("few_rows", [0, 10**9], ids=["copy", "insert"])
+def test_a_row_the_database_refuses_at_apply_changes_nothing_and_says_so(
+    coordinator, monkeypatch, few_rows
+):
+    """Someone adds an actor of the same name between the preview's check and the write (the
+    admin takes no import lock): the database refuses the row, whichever way rows are
+    written, and the import reports it in Czech and writes nothing."""
+    from actors import history
+
+    monkeypatch.setattr(history, "FEW_ROWS", few_rows)
+    ActorFactory(name="Rodinné centrum Benešov")
+    book = exported_book()
+    sheet = book[ACTORS]
+    sheet.cell(2, columns(sheet)["ID"]).value = None
+    sheet.cell(2, columns(sheet)["Název aktéra"]).value = "Poradna Vlašim"
+    data = saved(book)
+    before = database_checksum()
+    organisations = actor_sheet._organisations
+
+    def meanwhile(plan):
+        ActorFactory(name="poradna vlašim")
+        return organisations(plan)
+
+    monkeypatch.setattr(actor_sheet, "_organisations", meanwhile)
+
+    preview = import_workbook(data, user=coordinator)
+
+    assert [p.message for p in preview.errors] == [
+        "Import se nepodařilo zapsat, nic se nezměnilo. Mezitím někdo přidal do sítě aktéra se "
+        "stejným názvem, jaký má nový aktér v souboru. Nahrajte soubor znovu a zkontrolujte "
+        "nový náhled."
+    ]
+    assert database_checksum() == before
