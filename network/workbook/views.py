@@ -63,6 +63,7 @@ def workbook_view(request: HttpRequest) -> HttpResponse:
 def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(WorkbookUpload, pk=pk)
     data = bytes(upload.content)
+    result = None
     if request.method == "POST" and upload.applied_at is None:
         try:
             result = import_workbook(
@@ -81,6 +82,13 @@ def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, gettext("The workbook was imported: %s") % upload.summary)
                 return redirect("admin:workbook")
     preview, _ = preview_workbook(data)
+    if result is not None:
+        # What refused the confirmed import and the new preview does not show (the database
+        # refused a write): said above the preview, or the coordinator would not know why.
+        shown = set(map(_where, preview.errors))
+        for problem in result.errors:
+            if _where(problem) not in shown:
+                messages.error(request, problem.located())
     sections = preview.sections
     context = {
         **admin.site.each_context(request),
@@ -129,3 +137,7 @@ def workbook_download(request: HttpRequest) -> FileResponse:
     if sheet:
         filename = filename.replace("Plán sítě", sheet, 1)
     return FileResponse(stream, as_attachment=True, filename=filename)
+
+
+def _where(problem) -> tuple:
+    return (problem.sheet, problem.row, problem.column, problem.message)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from actors.models import Actor
 from network.models import WorkbookUpload
+from network.workbook import actor_sheet
 from tests.factories import ActorFactory
 from tests.network.workbook_files import ACTORS, database_checksum, exported_book, saved, set_cell
 
@@ -82,6 +83,33 @@ def test_confirming_a_preview_that_no_longer_holds_changes_nothing(coordinator_c
 
     assert "Od náhledu se síť změnila" in page.content.decode()
     assert Actor.objects.get(pk=actor.pk).phone == "333"
+    assert WorkbookUpload.objects.get().applied_at is None
+
+
+@pytest.mark.django_db
+def test_a_write_the_database_refuses_at_confirm_is_said_and_changes_nothing(
+    coordinator_client, monkeypatch
+):
+    ActorFactory(name="Poradna")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "ID", None)
+    set_cell(book[ACTORS], "Poradna", "Název aktéra", "Poradna Vlašim")
+    response = upload(coordinator_client, saved(book))
+    digest = coordinator_client.get(response.url).context["digest"]
+    organisations = actor_sheet._organisations
+
+    def meanwhile(plan):
+        # Someone adds the same actor in the admin while the import writes (no import lock).
+        ActorFactory(name="poradna vlašim")
+        return organisations(plan)
+
+    monkeypatch.setattr(actor_sheet, "_organisations", meanwhile)
+    before = database_checksum()
+
+    page = coordinator_client.post(response.url, {"digest": digest}, follow=True)
+
+    assert "Mezitím někdo přidal do sítě aktéra se stejným názvem" in page.content.decode()
+    assert database_checksum() == before
     assert WorkbookUpload.objects.get().applied_at is None
 
 
