@@ -211,14 +211,18 @@ class ActorSheet(CellParser):
             return values.whole_number(value, high=120)
 
         def contacts(value):
-            return tuple(_contact(line) for line in values.text(value).split("\n") if line.strip())
+            lines = values.text(value).split("\n")
+            return tuple(_checked_contact(line) for line in lines if line.strip())
+
+        def organisation(value):
+            return values.at_most(text(value), _ORGANISATION_NAME, "Název organizace")
 
         def notes(value):
             return tuple(p.strip() for p in re.split(r"\n\s*\n", values.text(value)) if p.strip())
 
         found = dict.fromkeys(TEXTS, text)
         found |= {header: self.names[header].many for header in M2M}
-        found |= {"Organizace": text, "IČO": values.ico, "Kontaktní osoby": contacts}
+        found |= {"Organizace": organisation, "IČO": values.ico, "Kontaktní osoby": contacts}
         repeating = {
             "Typ aktéra": chosen(self.actor_types, None),
             "Obec": chosen(self.municipalities, None),
@@ -280,7 +284,14 @@ class ActorSheet(CellParser):
         if characteristic.kind == kind.BOOLEAN:
             return values.yes_no(value)
         if characteristic.kind == kind.NUMBER:
-            return values.number(value)
+            found = values.number(value)
+            # numeric(14, 4): the database refuses more digits before the decimal point.
+            if abs(found) >= _LARGEST_NUMBER:
+                raise values.ValueProblem(
+                    f"„{values.text(value)}“ je příliš velké číslo: vejde se nejvýše "
+                    f"{_NUMBER_DIGITS} číslic před desetinnou čárkou."
+                )
+            return found
         if characteristic.kind == kind.CHOICE:
             return self.options[characteristic.pk].get(values.text(value))
         if characteristic.kind == kind.MULTICHOICE:
@@ -363,6 +374,34 @@ def _contact(line: str) -> tuple[str, str, str, str]:
         else:
             role = f"{role} – {part}" if role else part
     return (name, role, phone, email)
+
+
+_ORGANISATION_NAME = Organisation._meta.get_field("name").max_length
+_CONTACT_FIELDS = [ContactPerson._meta.get_field(n) for n in ("name", "role", "phone", "email")]
+_CONTACT_PARTS = ("jméno", "funkce", "telefon", "e-mail")
+_NUMBER = CharacteristicValue._meta.get_field("number")
+_NUMBER_DIGITS = _NUMBER.max_digits - _NUMBER.decimal_places
+_LARGEST_NUMBER = Decimal(10) ** _NUMBER_DIGITS
+
+
+def _checked_contact(line: str) -> tuple[str, str, str, str]:
+    """`_contact`, refused with a Czech message where the database would refuse it."""
+    contact = _contact(line)
+    if not contact[0]:
+        raise values.ValueProblem(
+            f"Kontaktní osoba „{line.strip()}“ nemá jméno; pište jméno – funkce – telefon – e-mail."
+        )
+    for part, model_field, label in zip(contact, _CONTACT_FIELDS, _CONTACT_PARTS, strict=True):
+        values.at_most(part, model_field.max_length, f"Kontaktní osoba: {label}")
+    email = contact[3]
+    if email and not _PLAIN["EmailValidator"].fullmatch(email):
+        try:
+            _CONTACT_FIELDS[3].run_validators(email)
+        except ValidationError:
+            raise values.ValueProblem(
+                f"Kontaktní osoba „{contact[0]}“: „{email}“ není platný e-mail."
+            ) from None
+    return contact
 
 
 # Texts that are certainly valid for Django's URL and e-mail validators (a strict subset of

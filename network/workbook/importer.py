@@ -5,8 +5,9 @@ import gc
 import hashlib
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from actors.resources import SHEET as ACTORS
 from actors.resources import NeedActivityResource
@@ -175,7 +176,7 @@ def import_workbook(
     """
     try:
         return _import(data, user=user, end_missing=end_missing, expected_digest=expected_digest)
-    except (IntegrityError, ValidationError) as error:
+    except (DatabaseError, ValidationError) as error:
         # A rule of the database the checks above did not foresee: nothing was written.
         preview = Preview()
         preview.problems.append(Problem(refusal_message(error)))
@@ -195,6 +196,8 @@ MEANWHILE = {
 
 
 def refusal_message(error: Exception) -> str:
+    """In Czech; of the database's own text only the rule's name (its details may quote
+    the refused row, personal data included)."""
     text = str(error)
     for constraint, what in MEANWHILE.items():
         if constraint in text:
@@ -202,7 +205,21 @@ def refusal_message(error: Exception) -> str:
                 f"Import se nepodařilo zapsat, nic se nezměnilo. Mezitím někdo přidal do sítě "
                 f"{what}. Nahrajte soubor znovu a zkontrolujte nový náhled."
             )
-    return f"Import se nepodařilo zapsat, nic se nezměnilo. Databáze hlásí: {text}"
+    rule = next((name for name in _constraint_names() if name in text), None)
+    why = f"porušil by pravidlo databáze „{rule}“" if rule else "databáze zápis odmítla"
+    return (
+        f"Import se nepodařilo zapsat, nic se nezměnilo: {why}. Pošlete prosím soubor "
+        "správci aplikace."
+    )
+
+
+@functools.cache
+def _constraint_names() -> list[str]:
+    return sorted(
+        {constraint.name for model in apps.get_models() for constraint in model._meta.constraints},
+        key=len,
+        reverse=True,  # the longest first: no name is taken for a longer one it begins
+    )
 
 
 def _import(data: bytes, *, user, end_missing: bool, expected_digest: str | None) -> Preview:

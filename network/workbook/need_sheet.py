@@ -25,6 +25,8 @@ AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby
 ACTIVITY, FOCUS = "Činnost", "Zaměření činnosti"
 TYPES, PRACTICE, INVOLVED = "Kdo může činnost uskutečnit", "Praxe v lokalitě", "Zapojení aktéři"
 COLUMNS = (AREA, NEED, SIGNS, RISKS, ACTIVITY, FOCUS, TYPES, PRACTICE, INVOLVED)
+# The longest name of a need or an activity the database takes.
+NAME = min(Need._meta.get_field("name").max_length, Activity._meta.get_field("name").max_length)
 
 
 def spec(headers: list[str]) -> SheetSpec:
@@ -121,10 +123,15 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
             if cells[AREA] is not None:
                 area = sheet.areas.get(values.text(cells[AREA]))
                 need_name = None
-            if cells[NEED] is not None:
-                need_name = values.text(cells[NEED]).strip()
         except values.ValueProblem as problem:
             problems.append(Problem(str(problem), column=AREA, **where))
+            continue
+        try:
+            if cells[NEED] is not None:
+                need_name = None  # a refused name is not the name of the rows below
+                need_name = values.at_most(values.text(cells[NEED]).strip(), NAME, "Potřeba")
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), column=NEED, **where))
             continue
         if area is None or not need_name:
             problems.append(
@@ -155,7 +162,11 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
                         )
                     )
                 need[header] = lines
-        name = values.text(cells[ACTIVITY]).strip()
+        try:
+            name = values.at_most(values.text(cells[ACTIVITY]).strip(), NAME, "Činnost")
+        except values.ValueProblem as problem:
+            problems.append(Problem(str(problem), column=ACTIVITY, **where))
+            continue
         if not name:
             continue
         activity_key = (need_key, header_key(name))

@@ -7,6 +7,7 @@ only their role changes.
 """
 
 import datetime
+import re
 from collections import defaultdict
 
 from django.db import models
@@ -37,6 +38,13 @@ M2M = {
     "Oblasti potřeb": ("need_areas", NeedArea, "Oblast potřeb"),
 }
 ROLE_SUFFIXES = (PlatformMembership.Role.GUEST, PlatformMembership.Role.OCCASIONAL)
+# A coordinating person, as the export writes it (PERSON_PREFIX), in any case and spacing.
+_PERSON = re.compile(re.escape(PERSON_PREFIX.strip()).replace(":", r"\s*:"), re.I)
+# The longest texts the database takes, by field.
+_LIMITS = {
+    name: Platform._meta.get_field(name).max_length
+    for name in ("name", "frequency_note", "coordinator_person")
+}
 
 
 def spec() -> SheetSpec:
@@ -65,6 +73,8 @@ class PlatformSheet(CellParser):
             self.actors.add(("new", header_key(row.name)), row.name)
 
     def _parse(self, header: str, value):
+        if header == "Název platformy":
+            return values.at_most(values.text(value).strip(), _LIMITS["name"], header)
         if header in TEXTS:
             return values.text(value).strip()
         if header in M2M:
@@ -80,11 +90,15 @@ class PlatformSheet(CellParser):
         if header == "Koordinátor":
             people, actors = [], set()
             for item in values.split_list(value):
-                if header_key(item).startswith(header_key(PERSON_PREFIX)):
-                    people.append(item.split(":", 1)[1].strip())
+                # "osoba: Jana Nová" (any case, with or without diacritics or the space);
+                # "Osoba blízká, z. s." or "osoba Jana Nová" is an actor's name.
+                person = _PERSON.match(item)
+                if person:
+                    people.append(item[person.end() :].strip())
                 else:
                     actors.add(self.actors.get(item))
-            return (frozenset(actors), "; ".join(people))
+            person = values.at_most("; ".join(people), _LIMITS["coordinator_person"], header)
+            return (frozenset(actors), person)
         if header == "Složení účastníků":
             return frozenset(self._member(item) for item in values.split_list(value))
         return None  # ID: matching only
@@ -102,7 +116,8 @@ class PlatformSheet(CellParser):
                 interval = by_interval[key]
             else:
                 rest.append(item)
-        return (regularity, interval, "; ".join(rest))
+        note = values.at_most("; ".join(rest), _LIMITS["frequency_note"], "Frekvence setkávání")
+        return (regularity, interval, note)
 
     def _member(self, item: str):
         for role in ROLE_SUFFIXES:

@@ -17,8 +17,13 @@ YES = {"ano", "a", "x", "1", "true", "yes", "y", "pravda", "✓", "✔"}
 NO = {"ne", "n", "0", "false", "no", "nepravda", "-", "✗"}
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # the 1900 date system, leap-year bug included
 SERIALS = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: plausible dates, not other numbers
+# Years a date of ours can have: outside them it is a typo (1. 2. 1026), and Excel cannot even
+# show a date before 1900 (the export would write one that reads back as a time).
+YEARS = (1900, 2200)
+LARGEST_ID = 2**63 - 1  # a bigint
 CACHE_SIZE = 10_000  # results kept per vocabulary
 _CZECH_DATE = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})$")
+_DIGITS = re.compile(r"[0-9]{1,8}")
 
 
 def text(value) -> str:
@@ -52,13 +57,22 @@ def date(value) -> datetime.date | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and SERIALS[0] <= value <= SERIALS[1]:
+        found = value.date()
+    elif isinstance(value, datetime.date):
+        found = value
+    elif isinstance(value, (int, float)) and SERIALS[0] <= value <= SERIALS[1]:
         # A date cell that lost its date format reads as Excel's day number.
-        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    raw = text(value).strip()
+        found = EXCEL_EPOCH + datetime.timedelta(days=int(value))
+    else:
+        found = _date_text(text(value).strip())
+    if not YEARS[0] <= found.year <= YEARS[1]:
+        raise ValueProblem(
+            f"„{text(value)}“ není platné datum: rok musí být od {YEARS[0]} do {YEARS[1]}."
+        )
+    return found
+
+
+def _date_text(raw: str) -> datetime.date:
     match = _CZECH_DATE.match(raw)
     try:
         if match:
@@ -74,12 +88,26 @@ def number(value) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, (int, float)):
-        return Decimal(str(value))
+        return _finite(Decimal(str(value)), value)
     raw = text(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        return Decimal(raw)
+        parsed = Decimal(raw)
     except InvalidOperation:
         raise ValueProblem(f"„{text(value)}“ není číslo.") from None
+    return _finite(parsed, value)
+
+
+def _finite(parsed: Decimal, value) -> Decimal:
+    if not parsed.is_finite():  # NaN, Infinity: Decimal reads them, no column can hold them
+        raise ValueProblem(f"„{text(value)}“ není číslo.")
+    return parsed
+
+
+def at_most(found: str, limit: int, what: str) -> str:
+    """The text, if it fits its column (a longer one the database would refuse at the end)."""
+    if len(found) > limit:
+        raise ValueProblem(f"{what} má {len(found)} znaků, vejde se nejvýše {limit}.")
+    return found
 
 
 def whole_number(value, low: int = 0, high: int = 150) -> int | None:
@@ -96,7 +124,7 @@ def ico(value) -> str:
     if value is None:
         return ""
     raw = re.sub(r"\s", "", text(value))
-    if not raw.isdigit() or len(raw) > 8:
+    if not _DIGITS.fullmatch(raw):  # not str.isdigit(): it takes ² and other scripts' digits
         raise ValueProblem(f"„{text(value)}“ není IČO (nejvýše osm číslic).")
     return raw.zfill(8)
 
@@ -108,8 +136,15 @@ def record_id(value) -> int | None:
     try:
         parsed = Decimal(text(value).strip())
     except InvalidOperation:
-        raise ValueProblem(f"„{text(value)}“ není ID záznamu (celé číslo).") from None
-    if parsed != parsed.to_integral_value() or parsed <= 0:
+        parsed = None
+    # Finite and in range before any comparison or int(): sNaN raises on comparing, and
+    # int() of 1e999999999 would build a billion digits.
+    if (
+        parsed is None
+        or not parsed.is_finite()
+        or not 0 < parsed <= LARGEST_ID
+        or parsed != parsed.to_integral_value()
+    ):
         raise ValueProblem(f"„{text(value)}“ není ID záznamu (celé číslo).")
     return int(parsed)
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus of the workbook import (../shared/BAD-INPUTS.md, cases 1-30).
+"""The bad-input corpus of the workbook import (../shared/BAD-INPUTS.md, cases 1-30, and more).
 
 Every case is built here (openpyxl, xlsxwriter, zipfile, raw bytes), imported, and either
 refused with its Czech message or accepted as the contract says. A checksum of the database
@@ -22,12 +22,15 @@ import xlsxwriter
 from django.db import transaction
 
 from actors.models import Actor, Characteristic, Organisation
+from needs.resources import SHEET as NEEDS
 from network.workbook.importer import import_workbook, preview_workbook
+from platforms.resources import SHEET as PLATFORMS
 from tests.factories import (
     ActorFactory,
     CharacteristicFactory,
     CharacteristicValueFactory,
     OrganisationFactory,
+    PlatformFactory,
     TargetGroupFactory,
 )
 from tests.network.workbook_files import (
@@ -444,6 +447,28 @@ def right_to_left_override():
     return book_with(edit_actor("Škola Lipová", "Název aktéra", "Škola \u202eávopiL"))
 
 
+def platform_cell(header: str, value):
+    """A platform in the network, its exported row with one cell changed."""
+    PlatformFactory(name="Platforma Benešov")
+
+    def edit(book):
+        sheet = book[PLATFORMS]
+        sheet.cell(2, columns(sheet)[header]).value = value
+
+    return book_with(edit)
+
+
+def needs_only(rows: list[list]) -> bytes:
+    stream = io.BytesIO()
+    book = xlsxwriter.Workbook(stream)
+    sheet = book.add_worksheet(NEEDS)
+    sheet.write_row(0, 0, ["Oblast potřeb", "Potřeba", "Činnost"])
+    for index, row in enumerate(rows, start=1):
+        sheet.write_row(index, 0, row)
+    book.close()
+    return stream.getvalue()
+
+
 @dataclass
 class Case:
     build: object
@@ -496,6 +521,80 @@ CASES = {
     "30a text over 32767": Case(over_long_text, True, "delší než 32767 znaků"),
     "30b control characters": Case(control_characters, True, "řídicí znaky"),
     "30c right-to-left override": Case(right_to_left_override, True, "měnící směr textu"),
+    # Values the database would refuse (or no column could hold) only at the end of an
+    # import: refused in the preview with the cell named.
+    "31a NaN as a number": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Úvazky", "NaN")), True, "„NaN“ není číslo."
+    ),
+    "31b number beyond its column": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Úvazky", "1e20")),
+        True,
+        "„1e20“ je příliš velké číslo",
+    ),
+    "31c infinite ID": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "ID", "inf")), True, "„inf“ není ID záznamu"
+    ),
+    "31d signalling NaN as an age": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Věk od", "sNaN")), True, "„sNaN“ není číslo"
+    ),
+    "31e ID of a billion digits": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "ID", "1e999999999")),
+        True,
+        "„1e999999999“ není ID záznamu",
+    ),
+    "32a organisation name over its column": Case(
+        lambda: book_with(edit_actor("Poradna Magdaléna", "Organizace", "o" * 301)),
+        True,
+        "Název organizace má 301 znaků, vejde se nejvýše 300.",
+    ),
+    "32b contact without a name": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Kontaktní osoby", "info@lipova.cz")),
+        True,
+        "Kontaktní osoba „info@lipova.cz“ nemá jméno",
+    ),
+    "32c contact e-mail not valid": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Kontaktní osoby", "Jana Nová – jana@@x")),
+        True,
+        "Kontaktní osoba „Jana Nová“: „jana@@x“ není platný e-mail.",
+    ),
+    "32d contact phone over its column": Case(
+        lambda: book_with(
+            edit_actor("Škola Lipová", "Kontaktní osoby", "Jana – +420 " + "1" * 100)
+        ),
+        True,
+        "Kontaktní osoba: telefon má 105 znaků, vejde se nejvýše 100.",
+    ),
+    "33 date before 1900 as text": Case(
+        lambda: book_with(edit_actor("Škola Lipová", "Aktualizováno", "1. 2. 1026")),
+        True,
+        "rok musí být od 1900 do 2200",
+    ),
+    "34 IČO in other scripts' digits": Case(
+        lambda: book_with(edit_actor("Poradna Magdaléna", "IČO", "²³")), True, "není IČO"
+    ),
+    "35a platform name over its column": Case(
+        lambda: platform_cell("Název platformy", "P" * 301),
+        True,
+        "Název platformy má 301 znaků, vejde se nejvýše 300.",
+    ),
+    "35b coordinating person without a colon": Case(
+        lambda: platform_cell("Koordinátor", "Osoba Jan Novák"), True, "„Osoba Jan Novák“"
+    ),
+    "35c coordinating person over its column": Case(
+        lambda: platform_cell("Koordinátor", "osoba: " + "J" * 201),
+        True,
+        "Koordinátor má 201 znaků, vejde se nejvýše 200.",
+    ),
+    "36a need name over its column": Case(
+        lambda: needs_only([["VZTAHY", "N" * 301, "Společné čtení"]]),
+        True,
+        "Potřeba má 301 znaků, vejde se nejvýše 300.",
+    ),
+    "36b activity name over its column": Case(
+        lambda: needs_only([["VZTAHY", "Blízký vztah", "A" * 301]]),
+        True,
+        "Činnost má 301 znaků, vejde se nejvýše 300.",
+    ),
 }
 
 

@@ -647,3 +647,23 @@ def test_a_row_the_database_refuses_at_apply_changes_nothing_and_says_so(
         "nový náhled."
     ]
     assert database_checksum() == before
+
+
+def test_a_refusal_the_checks_did_not_foresee_is_said_in_czech_without_the_row():
+    from django.db import DataError, IntegrityError
+
+    from network.workbook.importer import refusal_message
+
+    check = IntegrityError(
+        'new row for relation "actors_contactperson" violates check constraint '
+        '"contact_name_not_empty"\nDETAIL:  Failing row contains (7, 3, , , 777 000 111).'
+    )
+    assert refusal_message(check) == (
+        "Import se nepodařilo zapsat, nic se nezměnilo: porušil by pravidlo databáze "
+        "„contact_name_not_empty“. Pošlete prosím soubor správci aplikace."
+    )
+    too_long = DataError("value too long for type character varying(200)")
+    assert refusal_message(too_long) == (
+        "Import se nepodařilo zapsat, nic se nezměnilo: databáze zápis odmítla. Pošlete prosím "
+        "soubor správci aplikace."
+    )
