@@ -52,3 +52,19 @@ def test_characteristic_value_empty_text_is_no_text():
     value.save()
 
     assert value.text is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Poznámka", "soukroma  poznamka", "WEB", "Účast v platformách"])
+def test_a_characteristic_named_as_a_column_of_the_actors_sheet_is_refused(name):
+    """The import would read the two columns under one header (the notes as the
+    characteristic's text, or the file refused as one with a column twice)."""
+    with pytest.raises(ValidationError) as refused:
+        Characteristic(name=name, kind=Characteristic.Kind.TEXT).full_clean()
+    assert list(refused.value.message_dict) == ["name"]
+
+
+@pytest.mark.django_db
+def test_a_saved_characteristic_keeps_its_own_name_valid():
+    staff = Characteristic.objects.create(name="Úvazky", kind=Characteristic.Kind.NUMBER)
+    staff.full_clean()
