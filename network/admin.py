@@ -3,6 +3,8 @@ coordinator's bulk actions on the actor list."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -165,3 +167,27 @@ class MapAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     list_select_related = ["created_by"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class NetworkUserAdmin(UserAdmin):
+    """Coordinators manage the other users: their roles (groups), names and access (DOMAIN.md
+    §1). What only the technical administrator may give stays the administrator's: the
+    superuser's status and permissions beside the roles, and the administrator's own account
+    and password (a coordinator could otherwise make themselves one)."""
+
+    ADMINISTRATOR_ONLY = ("is_superuser", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        found = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return found
+        return (*found, *self.ADMINISTRATOR_ONLY)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # viewed only, its password included
+        return super().has_change_permission(request, obj)

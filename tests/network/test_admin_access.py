@@ -93,3 +93,76 @@ def test_workspace_opens_every_url_to_the_coordinator(coordinator_client, demo):
         "/admin/platforms/platformtype/<id>/delete/",
         "/admin/platforms/platformtype/add/",
     ]
+
+
+def _user_form(user, **changes) -> dict:
+    """The user's change form as the workspace posts it, with some fields changed."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "08:00:00",
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+def test_a_coordinator_cannot_make_anyone_a_superuser_or_give_permissions(
+    coordinator_client, coordinator
+):
+    from django.contrib.auth.models import Permission
+
+    grant = Permission.objects.get(codename="delete_user")
+    url = f"/admin/auth/user/{coordinator.pk}/change/"
+
+    response = coordinator_client.post(
+        url, _user_form(coordinator, is_superuser="on", user_permissions=[grant.pk])
+    )
+
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert not coordinator.is_superuser
+    assert not coordinator.user_permissions.exists()
+    assert coordinator.groups.filter(name="Koordinátor").exists()  # the rest of the form saved
+
+
+@pytest.mark.django_db
+def test_the_administrators_account_and_password_are_not_the_coordinators(coordinator_client):
+    from tests.factories import UserFactory
+
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    administrator.set_password("puvodni-heslo-123")
+    administrator.save()
+
+    page = coordinator_client.get(f"/admin/auth/user/{administrator.pk}/change/")
+    password = coordinator_client.post(
+        f"/admin/auth/user/{administrator.pk}/password/",
+        {"password1": "nove-heslo-456", "password2": "nove-heslo-456"},
+    )
+
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert password.status_code == 403
+    administrator.refresh_from_db()
+    assert administrator.check_password("puvodni-heslo-123")
+
+
+@pytest.mark.django_db
+def test_the_administrator_still_gives_superuser_status(client, coordinator):
+    from tests.factories import UserFactory
+
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(administrator)
+
+    client.post(
+        f"/admin/auth/user/{coordinator.pk}/change/", _user_form(coordinator, is_superuser="on")
+    )
+
+    coordinator.refresh_from_db()
+    assert coordinator.is_superuser
