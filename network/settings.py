@@ -92,13 +92,15 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "network.wsgi.application"
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    if not DATABASE_URL.startswith(("postgres://", "postgresql://", "sqlite://")):
+# Not a setting (lower case): Django's error pages list the settings, and the address holds
+# the database's password (DATABASES' PASSWORD is hidden there).
+_database_url = os.environ.get("DATABASE_URL", "")
+if _database_url:
+    if not _database_url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured(
             "DATABASE_URL must start with postgres://, postgresql:// or sqlite://"
         )
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, and a statement run five times on a connection
         # prepared: PostgreSQL parses it no more and plans it once where a generic plan does

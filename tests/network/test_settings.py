@@ -63,3 +63,27 @@ def test_settings_production_values_come_from_environment():
     )
 
     assert result.stdout.strip() == "False ['mapa.example.cz', 'www.mapa.example.cz'] True"
+
+
+def test_error_pages_do_not_show_the_database_password():
+    code = (
+        "import django; django.setup(); "
+        "from django.views.debug import get_default_exception_reporter_filter as f; "
+        "print(repr(f().get_safe_settings()))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "network.settings",
+            "DATABASE_URL": "postgres://mapa:tajne-heslo@127.0.0.1:5432/mapa",
+        },
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "'ENGINE': 'django.db.backends.postgresql'" in result.stdout
+    assert "tajne-heslo" not in result.stdout
