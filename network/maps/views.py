@@ -67,8 +67,9 @@ class MapActors:
         self.base = base
         self.request = request
         self.columns = self.catalogue.pick(map_.columns)
-        # The card always gives the ways to reach the actor (issue 4), whatever else it shows.
-        card = list(map_.card_fields or self.catalogue.columns)
+        # The card shows only what the map allows (its card's fields, else its list's columns)
+        # and always the ways to reach the actor (issue 4).
+        card = list(map_.card_fields or map_.columns)
         card += [key for key in ("phone", "email", "contacts") if key not in card]
         self.card_columns = self.catalogue.pick(card)
 

@@ -204,6 +204,19 @@ def test_card_shows_the_maps_fields_platforms_and_current_posts(case_manager_cli
 
 
 @pytest.mark.django_db
+def test_a_card_without_fields_of_its_own_shows_the_maps_columns(case_manager_client):
+    actor = ActorFactory(
+        name="Poradna", phone="+420 111 222 333", address="Náměstí 1", opening_hours="Po 8-12"
+    )
+    hours = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["opening_hours"])
+
+    text = case_manager_client.get(reverse("map_actor", args=[hours.pk, actor.pk])).content
+
+    assert "Po 8-12" in text.decode() and "+420 111 222 333" in text.decode()
+    assert "Náměstí 1" not in text.decode()  # the map shows no addresses
+
+
+@pytest.mark.django_db
 def test_card_of_an_actor_outside_the_map_is_404(case_manager_client):
     school = ActorTypeFactory(name="Škola")
     outside = ActorFactory(name="Poradna")
