@@ -1,7 +1,9 @@
 """Writes of the annual revision: open it, verify and end records, close it into a snapshot."""
 
+import dataclasses
 import datetime
 import io
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +21,8 @@ from platforms.models import Platform
 
 from ..models import Revision, Snapshot
 from . import compare, pack, snapshot
+
+SHARED_NOTE, PRIVATE_NOTE = "Poznámka", "Soukromá poznámka"  # the actors' sheet's headers
 
 ACTOR, PLATFORM, ACTIVITY = compare.ACTOR, compare.PLATFORM, compare.ACTIVITY
 
@@ -171,6 +175,7 @@ def meeting_pack(
         for change in compare.compare(since.content(), content)
         if change.kind != compare.ACTOR or not change.field or change.field in headers[ACTORS]
     ]
+    changes = _without_notes_made_private(changes, content)
     if platform_name is None:
         platform_name = revision.platform.name if revision.platform else ""
     stream = io.BytesIO()
@@ -185,6 +190,28 @@ def meeting_pack(
         user=user,
     )
     return stream.getvalue(), content
+
+
+def _without_notes_made_private(changes: list, content: dict) -> list:
+    """The changes of shared notes without the old texts that are private notes today: a note
+    the coordinator has since made private is not read out at the platform's meeting."""
+    actors = compare.records(content)[compare.ACTOR]
+    found = []
+    for change in changes:
+        if change.kind == compare.ACTOR and change.field == SHARED_NOTE:
+            record = actors.get(change.key)
+            private = set(_paragraphs(record.fields.get(PRIVATE_NOTE, ""))) if record else set()
+            old = "\n\n".join(p for p in _paragraphs(change.old) if p not in private)
+            if old == change.new:
+                continue
+            change = dataclasses.replace(change, old=old)
+        found.append(change)
+    return found
+
+
+def _paragraphs(text: str) -> list[str]:
+    # As the sheet writes notes: one per paragraph.
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
 @transaction.atomic

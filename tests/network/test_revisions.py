@@ -406,6 +406,25 @@ def test_meeting_pack_shares_no_private_note_nor_its_change(revision, coordinato
     assert "TAJNÉ interní" in str(content) and "TAJNÝ znak" in str(content)
 
 
+def test_meeting_pack_does_not_read_out_a_note_made_private_since(demo, coordinator):
+    actor = Actor.objects.active().order_by("pk").first()
+    actor.notes.all().delete()
+    note = NoteFactory(actor=actor, text="DŘÍVE sdílené", visibility=Note.Visibility.SHARED)
+    NoteFactory(actor=actor, text="Zůstává sdílená", visibility=Note.Visibility.SHARED)
+    revision = services.open_revision(year=YEAR, user=coordinator)  # its baseline has both
+    Note.objects.filter(pk=note.pk).update(visibility=Note.Visibility.PRIVATE)
+    NoteFactory(actor=actor, text="Nová sdílená", visibility=Note.Visibility.SHARED)
+
+    data, _content = services.meeting_pack(revision, user=coordinator)
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True)[CHANGES].values)
+    cells = [str(value) for row in rows for value in row if value is not None]
+    assert not [cell for cell in cells if "DŘÍVE" in cell]
+    # The change of the shared notes itself is still there, with what stays shared.
+    assert [cell for cell in cells if "Nová sdílená" in cell]
+    assert [cell for cell in cells if cell == "Zůstává sdílená"]
+
+
 def test_importing_the_shared_pack_keeps_private_notes(revision, coordinator):
     actor = Actor.objects.active().order_by("pk").first()
     NoteFactory(actor=actor, text="TAJNÉ interní", visibility=Note.Visibility.PRIVATE)
