@@ -449,7 +449,7 @@ def right_to_left_override():
 
 def platform_cell(header: str, value):
     """A platform in the network, its exported row with one cell changed."""
-    PlatformFactory(name="Platforma Benešov")
+    PlatformFactory()  # one more for each case built, where the cases share a database
 
     def edit(book):
         sheet = book[PLATFORMS]
