@@ -90,7 +90,7 @@ class PlatformSheet(CellParser):
         if header == "Koordinátor":
             people, actors = [], set()
             for item in values.split_list(value):
-                # "osoba: Jana Nová" (any case, with or without diacritics or the space);
+                # "osoba: Jana Nová" (in any case, with or without a space before the colon);
                 # "Osoba blízká, z. s." or "osoba Jana Nová" is an actor's name.
                 person = _PERSON.match(item)
                 if person:
