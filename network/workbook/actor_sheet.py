@@ -189,6 +189,14 @@ class ActorSheet(CellParser):
                 )
                 for c in self.resource.characteristics
             }
+            # Characteristics named like a column of the template (made before their names
+            # were checked): the import cannot tell the two columns apart.
+            own = {
+                header_key(f.column_name)
+                for name, f in self.resource.fields.items()
+                if not name.startswith("characteristic_")
+            }
+            self.clashing = [name for name in self.characteristics if header_key(name) in own]
         self.parsers = self._parsers()
 
     # Parsing ------------------------------------------------------------------------------

@@ -113,6 +113,17 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     extra = list(actors.characteristics)
     specs = [actor_sheet.spec(actors.headers), platform_sheet.spec(), needs_spec()]
     preview = Preview()
+    if actors.clashing:
+        names = ", ".join(f"„{name}“" for name in actors.clashing)
+        preview.problems.append(
+            Problem(
+                f"Znak {names} se jmenuje stejně jako sloupec listu aktérů, takže import "
+                "nerozezná, který sloupec je který. Přejmenujte znak v pracovně (Aktéři sítě › "
+                "Znaky) a soubor nahrajte znovu.",
+                sheet=ACTORS,
+            )
+        )
+        return preview, actors
     try:
         sheets, problems, preview.has_macros = read_workbook(data, specs, extra)
     except WorkbookRefused as refused:

@@ -667,3 +667,22 @@ def test_a_refusal_the_checks_did_not_foresee_is_said_in_czech_without_the_row()
         "Import se nepodařilo zapsat, nic se nezměnilo: databáze zápis odmítla. Pošlete prosím "
         "soubor správci aplikace."
     )
+
+
+@pytest.mark.django_db
+def test_a_characteristic_named_like_a_column_stops_the_import_with_a_way_out(coordinator):
+    ActorFactory(name="Poradna")
+    NoteFactory(actor=Actor.objects.get(), text="sdílené", visibility=Note.Visibility.SHARED)
+    data = saved(exported_book())
+    # Made before names were checked (the factory skips the model's validation).
+    CharacteristicFactory(name="poznamka", kind="text")
+    before = database_checksum()
+
+    preview = import_workbook(data, user=coordinator)
+
+    assert [p.message for p in preview.errors] == [
+        "Znak „poznamka“ se jmenuje stejně jako sloupec listu aktérů, takže import nerozezná, "
+        "který sloupec je který. Přejmenujte znak v pracovně (Aktéři sítě › Znaky) a soubor "
+        "nahrajte znovu."
+    ]
+    assert database_checksum() == before
