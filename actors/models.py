@@ -3,22 +3,18 @@
 Depends on `needs` (primary and secondary need areas, activities); `platforms` depends on this.
 """
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from needs.models import Activity, Focus, NeedArea
 
-from .text import fold
 from .validators import validate_ico
 
 MAX_AGE = 120
@@ -646,15 +642,9 @@ class Characteristic(models.Model):
         """A characteristic is a column of the actors' sheet beside the template's own: a name
         the import would read as one of those (case, spaces and diacritics aside) would put
         two columns under one header."""
-        from .resources import ActorResource  # the sheet's columns; it imports this module
+        from .resources import template_column  # the sheet's columns; it imports this module
 
-        with translation.override("cs"):
-            taken = {
-                _column_key(field.column_name): str(field.column_name)
-                for name, field in ActorResource().fields.items()
-                if not name.startswith("characteristic_")
-            }
-        column = taken.get(_column_key(self.name or ""))
+        column = template_column(self.name or "")
         if column is not None:
             raise ValidationError(
                 {
@@ -665,11 +655,6 @@ class Characteristic(models.Model):
                     % {"column": column}
                 }
             )
-
-
-def _column_key(name: str) -> str:
-    # As the workbook import matches headers: without case, diacritics, spaces and punctuation.
-    return re.sub(r"[^0-9a-z]+", "", fold(name).casefold())
 
 
 class CharacteristicOption(models.Model):

@@ -44,7 +44,7 @@ from .models import (
     TargetGroup,
     Visibility,
 )
-from .text import CzechOrder
+from .text import CzechOrder, column_key
 
 SHEET = "Aktéři sítě"
 
@@ -391,3 +391,11 @@ class NeedActivityResource(ActivityResource):
             }
             for activity_id in set(types) | set(practice) | set(involved)
         }
+
+
+def template_column(name: str) -> str | None:
+    """The template's own column of the actors' sheet (as written) that a header `name` would
+    be read as by the workbook import, if any: a characteristic must not be named so."""
+    with translation.override("cs"):
+        columns = {str(f.column_name) for f in ActorResource.fields.values()}
+    return next((c for c in columns if column_key(c) == column_key(name)), None)

@@ -5,10 +5,21 @@ behaviour from Python functions that `network.sqlite` installs on every connecti
 """
 
 import functools
+import re
 import unicodedata
 
 from django.db.models import CharField, Func
 from django.db.models.functions import Lower
+
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def column_key(text: str) -> str:
+    """A spreadsheet header as the workbook import matches it: `Název aktéra`, ` NAZEV  AKTERA `,
+    `nazev_aktera` and `Název aktéra:` are one header."""
+    folded = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+    return _NOT_ALNUM.sub("", folded)
 
 
 def fold(text: str) -> str:

@@ -195,6 +195,8 @@ def meeting_pack(
 def _without_notes_made_private(changes: list, content: dict) -> list:
     """The changes of shared notes without the old texts that are private notes today: a note
     the coordinator has since made private is not read out at the platform's meeting."""
+    if not any(c.kind == compare.ACTOR and c.field == SHARED_NOTE for c in changes):
+        return changes  # the records below are read again only when notes changed
     actors = compare.records(content)[compare.ACTOR]
     found = []
     for change in changes:

@@ -43,7 +43,7 @@ from actors.models import (
     SocialServiceKind,
     TargetGroup,
 )
-from actors.resources import SHEET
+from actors.resources import SHEET, template_column
 from needs.models import Focus, NeedArea
 from needs.resources import labels
 from platforms.resources import NetworkActorResource
@@ -191,12 +191,7 @@ class ActorSheet(CellParser):
             }
             # Characteristics named like a column of the template (made before their names
             # were checked): the import cannot tell the two columns apart.
-            own = {
-                header_key(f.column_name)
-                for name, f in self.resource.fields.items()
-                if not name.startswith("characteristic_")
-            }
-            self.clashing = [name for name in self.characteristics if header_key(name) in own]
+            self.clashing = [name for name in self.characteristics if template_column(name)]
         self.parsers = self._parsers()
 
     # Parsing ------------------------------------------------------------------------------

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 import python_calamine
 
+from actors.text import column_key
+
 from .limits import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, check_container
 
 HEADER_SEARCH_ROWS = 20
 TEXT_CACHE = 50_000
 _UNSEEN = object()
 MAX_CELL_CHARS = 32_767
-_MARKS = re.compile(r"[\u0300-\u036f]")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Invisible characters people paste along with names; removed without a word.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -31,10 +31,7 @@ _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
-@functools.lru_cache(maxsize=65_536)
-def _key(text: str) -> str:
-    folded = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
-    return _NOT_ALNUM.sub("", folded)
+_key = functools.lru_cache(maxsize=65_536)(column_key)
 
 
 def header_key(text: object) -> str:
