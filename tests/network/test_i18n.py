@@ -1,6 +1,12 @@
+import re
+from pathlib import Path
+
+import django.contrib.admin
 import pytest
 from django.apps import apps
 from django.utils import translation
+from django.utils.translation.trans_real import DjangoTranslation
+from django.views.i18n import JavaScriptCatalog
 from simple_history.models import HistoricalChanges
 
 OUR_APPS = ("needs", "actors", "platforms", "network")
@@ -67,3 +73,26 @@ def test_language_switcher_turns_pages_english(client, db):
     assert switched.status_code == 302
     assert response.headers["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
+
+
+def test_admin_javascript_strings_are_czech():
+    """The two-box selector (a user's groups, an actor's lists) speaks Czech: Django's own
+    Czech catalogue lacks its newer strings, ours (locale/cs, djangojs) adds them."""
+    script = Path(django.contrib.admin.__file__).parent / "static/admin/js/SelectFilter2.js"
+    # gettext('...') and gettext("..."), not pgettext or ngettext.
+    strings = re.findall(
+        r"""\bgettext\((?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""", script.read_text()
+    )
+    messages = [
+        (single or double).replace("\\'", "'").replace('\\"', '"') for single, double in strings
+    ]
+    catalogue = DjangoTranslation(
+        "cs",
+        domain="djangojs",
+        localedirs=JavaScriptCatalog().get_paths(["django.contrib.admin"]),
+    )
+
+    assert len(messages) > 10
+    untranslated = [m for m in messages if catalogue.gettext(m) == m]
+    assert untranslated == []
+    assert catalogue.gettext("Choose all %s") == "Vybrat všechny %s"
