@@ -59,10 +59,12 @@ class MapActors:
             base = base.filter(crisis_network=True)
         self.broken = False
         if map_.query:
-            fixed = ActorFilter(QueryDict(map_.query), queryset=base, request=request)
-            # A map whose own filter no longer holds (a value was deleted) shows nothing
-            # rather than everything.
-            self.broken = not fixed.is_valid()
+            query = QueryDict(map_.query)
+            fixed = ActorFilter(query, queryset=base, request=request)
+            # A map whose own filter no longer holds shows nothing rather than everything: a
+            # value was deleted, or a filter is gone (its characteristic deleted or made
+            # coordinator-only; applying it anyway would tell which actors have which value).
+            self.broken = not set(query) <= set(fixed.filters) or not fixed.is_valid()
             base = base.none() if self.broken else fixed.qs
         self.base = base
         self.request = request

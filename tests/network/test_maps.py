@@ -10,7 +10,7 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from actors.models import Actor, Note
+from actors.models import Actor, Characteristic, Note, Visibility
 from network import roles
 from network.maps.columns import Catalogue
 from network.maps.views import _map_for, _map_query
@@ -19,6 +19,8 @@ from tests.conftest import logged_in
 from tests.factories import (
     ActorFactory,
     ActorTypeFactory,
+    CharacteristicFactory,
+    CharacteristicValueFactory,
     ContactPersonFactory,
     LocalPracticeFactory,
     MapFactory,
@@ -364,6 +366,38 @@ def test_map_whose_filter_names_a_deleted_value_shows_nothing(case_manager_clien
 
     assert response.context["broken"] is True
     assert names(response) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["made coordinator-only", "deleted"])
+def test_map_whose_characteristic_filter_went_away_shows_nothing(case_manager_client, change):
+    """A characteristic the map filters by that is no longer shared leaves the map without
+    that filter: it shows nothing, not the whole network (and not who has which value)."""
+    works = CharacteristicFactory(
+        name="Spolupráce s OSPOD",
+        kind=Characteristic.Kind.BOOLEAN,
+        visibility=Visibility.CASE_MANAGERS,
+    )
+    inside = ActorFactory(name="Uvnitř mapy")
+    CharacteristicValueFactory(actor=inside, characteristic=works, text=None, boolean=True)
+    outside = ActorFactory(name="Mimo mapu")
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], query=f"znak_{works.pk}=1")
+    assert names(case_manager_client.get(map_.get_absolute_url())) == ["Uvnitř mapy"]
+
+    if change == "deleted":
+        works.delete()
+    else:
+        works.visibility = Visibility.COORDINATOR
+        works.save()
+    response = case_manager_client.get(map_.get_absolute_url())
+    card = case_manager_client.get(reverse("map_actor", args=[map_.pk, outside.pk]))
+    export = case_manager_client.get(reverse("map_export", args=[map_.pk]))
+
+    assert response.context["broken"] is True
+    assert names(response) == []
+    assert card.status_code == 404
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == []
 
 
 @pytest.mark.django_db
