@@ -9,10 +9,7 @@ tens of thousands of records, building a model instance per row cost more than t
 import contextlib
 import functools
 import operator
-import queue
-import threading
 from collections.abc import Iterable, Sequence
-from contextvars import ContextVar
 
 from django.db import connection, models
 from django.utils import timezone
@@ -78,7 +75,15 @@ def insert_rows(
             # thousands of rows, copies of them all cost memory and time.
             written = (_adapted(row, adapters) for row in rows) if adapters else rows
             if returning_ids:
-                ids = _reserved_ids(cursor, table, pk.column, len(rows))
+                # The sequence is looked up once: as an argument of nextval() the lookup ran
+                # for every row and took eight times as long as the values themselves.
+                cursor.execute(
+                    "WITH sequence AS MATERIALIZED "
+                    "(SELECT pg_get_serial_sequence(%s, %s)::regclass AS name) "
+                    "SELECT nextval(sequence.name) FROM sequence, generate_series(1, %s)",
+                    [table, pk.column, len(rows)],
+                )
+                ids = [pk for (pk,) in cursor.fetchall()]
                 fields = [pk, *fields]
                 written = ((pk, *row) for pk, row in zip(ids, written, strict=True))
             names = ", ".join(quote(field.column) for field in fields)
@@ -123,157 +128,32 @@ def _copy_types(fields: list[models.Field]) -> list[str] | None:
     return found
 
 
-# The sequence is looked up once: as an argument of nextval() the lookup ran for every row and
-# took eight times as long as the values themselves.
-_RESERVE = (
-    "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS name) "
-    "SELECT nextval(sequence.name) FROM sequence, generate_series(1, %s)"
-)
-
-
-def _reserved_ids(cursor, table: str, column: str, count: int) -> list[int]:
-    """`count` new values of the table's id sequence (PostgreSQL)."""
-    writer = _writer.get()
-    if writer is None:
-        cursor.execute(_RESERVE, [table, column, count])
-        return [pk for (pk,) in cursor.fetchall()]
-    # The session is busy with the writer's COPYs; a sequence gives the same in any session.
-    params = [table, column, count]
-    return _as_query(cursor, _RESERVE, params, lambda: writer.ids(_RESERVE, params))
-
-
 def _copy(cursor, table: str, names: str, types, rows: Iterable[Sequence], count: int) -> None:
     """COPY the rows, through the connection's execute wrappers like any query.
 
     In binary where every column's type is known: the server then parses no text (a tenth of
-    a large import's database time, and less Python to format the rows). Within
-    `copies_in_background` the rows are made here and written by the writer's thread."""
+    a large import's database time, and less Python to format the rows)."""
     sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
-    writer = _writer.get()
-    if writer is not None:
-        rows = list(rows)
-        _as_query(cursor, f"{sql} -- {count} rows", None, lambda: writer.copy(sql, types, rows))
-        return
 
-    def copy():
-        with cursor.cursor.copy(sql) as stream:
+    def copy(sql, params, many, context):
+        with context["cursor"].cursor.copy(sql) as stream:
             if types:
                 stream.set_types(types)
             for row in rows:
                 stream.write_row(row)
 
-    _as_query(cursor, f"{sql} -- {count} rows", None, copy)
-
-
-def _as_query(cursor, sql: str, params, run):
-    """Run `run()` as the query `sql` of the connection: through its execute wrappers, logged
-    under a debug cursor (DEBUG, or tests counting queries), and with the driver's errors
-    turned into Django's (a refused row must reach the import's "nothing changed" message,
-    not end the request with a server error)."""
-
-    def executor(sql, params, many, context):
-        return run()
-
+    executor = copy
     for wrapper in reversed(connection.execute_wrappers):
         executor = functools.partial(wrapper, executor)
+    # Under a debug cursor (DEBUG, or tests counting queries) it is logged like any query.
     logged = getattr(cursor, "debug_sql", None)
+    # The driver's errors become Django's, as for any query: a refused row must reach the
+    # import's "nothing changed" message, not end the request with a server error.
     with (
-        logged(sql, params) if logged else contextlib.nullcontext(),
+        logged(f"{sql} -- {count} rows") if logged else contextlib.nullcontext(),
         connection.wrap_database_errors,
     ):
-        return executor(
-            sql, params, False, {"connection": connection, "cursor": cursor, "run": run}
-        )
-
-
-class _Writer:
-    """The thread that writes the COPYs of `copies_in_background`, one after another, on the
-    connection's own session (and so in its transaction)."""
-
-    def __init__(self):
-        connection.ensure_connection()
-        self.session = connection.connection
-        # Sequence values for the ids of the rows, while the session is busy writing.
-        self.side = connection.Database.connect(
-            **connection.get_connection_params(), autocommit=True
-        )
-        # Two tables' rows at most wait in memory: the import makes them faster than COPY.
-        self.jobs = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.raised = self.stopped = False
-        self.thread = threading.Thread(target=self._write, name="copy", daemon=True)
-        self.thread.start()
-
-    def _write(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            try:
-                # After an error or a stop, what is still queued is not written.
-                if self.error is None and not self.stopped:
-                    sql, types, rows = job
-                    with self.session.cursor() as cursor, cursor.copy(sql) as stream:
-                        if types:
-                            stream.set_types(types)
-                        for row in rows:
-                            stream.write_row(row)
-            except BaseException as error:  # raised in the caller's thread by drain()
-                self.error = error
-            finally:
-                self.jobs.task_done()
-        self.jobs.task_done()
-
-    def copy(self, sql: str, types, rows: list) -> None:
-        self.jobs.put((sql, types, rows))
-
-    def ids(self, sql: str, params: list) -> list[int]:
-        with self.side.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [pk for (pk,) in cursor.fetchall()]
-
-    def drain(self) -> None:
-        """Wait until every COPY queued is written; raise, as Django's error and once, what
-        one raised (the queries after it then fail as in any aborted transaction)."""
-        self.jobs.join()
-        if self.error is not None and not self.raised:
-            self.raised = True
-            with connection.wrap_database_errors:
-                raise self.error
-
-    def before_query(self, execute, sql, params, many, context):
-        # The session answers one thing at a time: the COPYs queued before come first.
-        if "run" not in context:
-            self.drain()
-        return execute(sql, params, many, context)
-
-    def stop(self) -> None:
-        self.stopped = True
-        self.jobs.put(None)
-        self.thread.join()
-        self.side.close()
-
-
-_writer: ContextVar[_Writer | None] = ContextVar("copy_writer", default=None)
-
-
-@contextlib.contextmanager
-def copies_in_background():
-    """Within the block, `insert_rows`' COPYs are written by a thread of their own while the
-    caller goes on making the next rows: PostgreSQL and Python each take one core (a large
-    import spent as long waiting for COPY as making its rows). Every other query of the
-    connection first waits for the COPYs before it, and an error of one is raised there, or
-    at the end of the block. Elsewhere than on PostgreSQL nothing changes. Inside a
-    transaction only: the rows are written in the connection's own."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    writer = _Writer()
-    token = _writer.set(writer)
-    try:
-        with connection.execute_wrapper(writer.before_query):
-            yield
-            writer.drain()
-    finally:
-        _writer.reset(token)
-        writer.stop()
+        executor(sql, None, False, {"connection": connection, "cursor": cursor})
 
 
 def record_history(

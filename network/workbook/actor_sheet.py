@@ -21,7 +21,6 @@ from django.db import models
 from django.utils import timezone, translation
 
 from actors.history import (
-    copies_in_background,
     foreign_keys_checked_at_end,
     insert_rows,
     record_history,
@@ -669,22 +668,17 @@ def apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: 
         _apply_actors(sheet_rows, plan, user=user, end_missing=end_missing)
 
 
-@contextlib.contextmanager
 def _bulk_load():
-    """The foreign keys of the tables the actors' import fills are checked once at the end,
-    and the rows are written by COPY in a thread of their own while the next are made.
+    """The foreign keys of the tables the actors' import fills are checked once at the end.
 
     Only for thousands of new actors (a first load of a region, not the yearly revision of an
     ORP's ~150): meanwhile the actors and their lists are locked for readers, and the users'
     table is not (keys to it stay), so people can still sign in."""
     tables = [Actor, ContactPerson, Note, CharacteristicValue, CharacteristicValue.options.through]
     tables += [Actor._meta.get_field(name).remote_field.through for name in M2M_FIELDS.values()]
-    keep_to = [get_user_model()._meta.db_table]
-    with (
-        foreign_keys_checked_at_end([model._meta.db_table for model in tables], keep_to=keep_to),
-        copies_in_background(),
-    ):
-        yield
+    return foreign_keys_checked_at_end(
+        [model._meta.db_table for model in tables], keep_to=[get_user_model()._meta.db_table]
+    )
 
 
 def _apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing: bool) -> None:

@@ -5,7 +5,6 @@ column's type; the tests' small networks would never reach it, so it is forced h
 """
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
@@ -27,18 +26,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PATHS = {"copy": 0, "insert": 10**9, "copy in background": 0}
+PATHS = {"copy": 0, "insert": 10**9}
 
 
 @pytest.fixture(params=sorted(PATHS))
 def path(request, monkeypatch):
     monkeypatch.setattr(history, "FEW_ROWS", PATHS[request.param])
-    if request.param != "copy in background":
-        yield request.param
-        return
-    # The whole test inside the block: its reads wait for the COPYs before them.
-    with transaction.atomic(), history.copies_in_background():
-        yield request.param
+    return request.param
 
 
 def every_column(obj) -> dict:
@@ -224,23 +218,3 @@ def test_a_row_the_database_refuses_raises_djangos_integrity_error(path):
     with pytest.raises(IntegrityError), transaction.atomic():
         history.insert_rows(Actor, columns, [row], returning_ids=True)
     assert list(Actor.objects.values_list("name", flat=True)) == ["Rodinné centrum Benešov"]
-
-
-def test_copies_in_background_stop_with_their_block_whatever_happens(monkeypatch):
-    """An error in the caller's code ends the writer's thread and its side connection; the
-    rows it had not written yet are not written later."""
-    monkeypatch.setattr(history, "FEW_ROWS", 0)
-    actor = ActorFactory()
-    threads = threading.active_count()
-
-    with pytest.raises(ValueError), transaction.atomic(), history.copies_in_background():
-        history.insert_rows(
-            ContactPerson,
-            ["actor_id", "name", "role", "phone", "email", "order"],
-            [(actor.pk, "Jana Nováková", "", "", "", 0)],
-        )
-        raise ValueError
-
-    assert threading.active_count() == threads
-    assert history._writer.get() is None
-    assert ContactPerson.objects.count() == 0
