@@ -18,6 +18,12 @@ SHEET = "Mezioborové platformy"
 PERSON_PREFIX = "osoba: "
 
 
+def coordinating_people(stored: str) -> list[str]:
+    """The coordinating people of a platform's field, each written as `osoba: Jana Nová` (the
+    import joins several with `; `)."""
+    return [PERSON_PREFIX + person.strip() for person in stored.split(";") if person.strip()]
+
+
 def member_text(name: str, role: str, roles: dict[str, str]) -> str:
     """An actor with its role in a platform; standing members go without it."""
     if role == PlatformMembership.Role.MEMBER:
@@ -114,8 +120,7 @@ class PlatformResource(SheetResource):
         ):  # fmt: skip
             pk = platform["pk"]
             coordinator = list(coordinators.get(pk, []))
-            if platform["coordinator_person"]:
-                coordinator.append(PERSON_PREFIX + platform["coordinator_person"])
+            coordinator += coordinating_people(platform["coordinator_person"])
             row = {
                 "id": pk,
                 "name": platform["name"],

@@ -18,7 +18,7 @@ from actors.models import Actor, Topic
 from needs.models import NeedArea
 from needs.resources import labels
 from platforms.models import ParticipantGroup, Platform, PlatformMembership, PlatformType
-from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource
+from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource, coordinating_people
 
 from . import values
 from .actor_sheet import REASON, CellParser, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
@@ -120,11 +120,12 @@ class PlatformSheet(CellParser):
         return (regularity, interval, note)
 
     def _member(self, item: str):
-        for role in ROLE_SUFFIXES:
-            suffix = f" ({self.roles[role]})"
-            if item.endswith(suffix):
-                return (self.actors.get(item[: -len(suffix)]), role)
-        return (self.actors.get(item), PlatformMembership.Role.MEMBER)
+        name, role = member_role(item, self.roles)
+        if role == PlatformMembership.Role.COORDINATOR:
+            raise values.ValueProblem(
+                f"Koordinátora „{name}“ uveďte ve sloupci „Koordinátor“, ne mezi účastníky."
+            )
+        return (self.actors.get(name), role)
 
     def show(self, header: str, value) -> str:
         if value is None or value == "":
@@ -142,7 +143,7 @@ class PlatformSheet(CellParser):
         if header == "Koordinátor":
             actors, person = value
             names = sorted(self.actors.show(frozenset(actors)).split("; ")) if actors else []
-            return "; ".join([*names, *([PERSON_PREFIX + person] if person else [])])
+            return "; ".join([*names, *coordinating_people(person)])
         if header == "Složení účastníků":
             shown = [
                 self.actors.names.get(pk, str(pk))
@@ -396,7 +397,8 @@ def check_participation(
     (authoritative when present) or else the network says; nothing is written from it."""
     if header_key(PARTICIPATION) not in actors.headers:
         return
-    roles = labels(PlatformMembership.Role)
+    with translation.override("cs"):  # the file's labels, whatever the interface's language
+        roles = labels(PlatformMembership.Role)
     if platforms is not None and platforms.rows:
         expected = _sheet_participation(platforms, roles)
         source = f"listu „{platforms.name}“"
@@ -428,17 +430,24 @@ def check_participation(
             )
 
 
+def member_role(item: str, roles: dict) -> tuple[str, str]:
+    """The name and role of `Name (role)`, the role's label in any case; without a role, or
+    with something else in the brackets (`Charita (Benešov)`), a standing member."""
+    start = item.rfind(" (")
+    if start > 0 and item.endswith(")"):
+        label = header_key(item[start + 2 : -1])
+        for role, text in roles.items():
+            if header_key(text) == label:
+                return item[:start].strip(), role
+    return item, PlatformMembership.Role.MEMBER
+
+
 def _participation(items: list[str], roles: dict) -> set[tuple[str, str]]:
     """(platform key, role) of `Platform (role)` items; without a role, a standing member."""
     found = set()
     for item in items:
-        for role, label in roles.items():
-            suffix = f" ({label})"
-            if role != PlatformMembership.Role.MEMBER and item.endswith(suffix):
-                found.add((header_key(item[: -len(suffix)]), role))
-                break
-        else:
-            found.add((header_key(item), PlatformMembership.Role.MEMBER))
+        name, role = member_role(item, roles)
+        found.add((header_key(name), role))
     return found
 
 
@@ -461,22 +470,16 @@ def _network_participation(roles: dict) -> dict[str, dict]:
 def _sheet_participation(data: SheetData, roles: dict) -> dict[str, dict]:
     """The same from the platforms sheet's coordinators and members, by actor name."""
     found = defaultdict(dict)
-    person = header_key(PERSON_PREFIX)
     for _, cells in data.rows:
         platform = values.text(cells.get(header_key("Název platformy"))).strip()
         if not platform:
             continue
         for item in values.split_list(cells.get(header_key("Koordinátor"))):
-            if not header_key(item).startswith(person):
+            if not _PERSON.match(item):
                 key, shown = _entry(platform, PlatformMembership.Role.COORDINATOR, roles)
                 found[header_key(item)][key] = shown
         for item in values.split_list(cells.get(header_key("Složení účastníků"))):
-            name, role = item, PlatformMembership.Role.MEMBER
-            for suffix_role in ROLE_SUFFIXES:
-                suffix = f" ({roles[suffix_role]})"
-                if item.endswith(suffix):
-                    name, role = item[: -len(suffix)], suffix_role
-                    break
+            name, role = member_role(item, roles)
             key, shown = _entry(platform, role, roles)
             found[header_key(name)][key] = shown
     return found

@@ -150,28 +150,49 @@ def record_id(value) -> int | None:
 
 
 class Names:
-    """Resolves names of one vocabulary (or of actors) ignoring case, spaces and diacritics."""
+    """Resolves names of one vocabulary (or of actors) ignoring case, spaces and diacritics;
+    a name written exactly (but for case) wins over others it resembles so."""
 
     def __init__(self, pairs, what: str):
         self.ids: dict[str, object] = {}
         self.names: dict[object, str] = {}
         self.what = what
+        # By the name in lower case, as the database tells names apart ("Charita Opava" and
+        # "Charita-Opava" are two actors), and the loose keys several names share.
+        self.exact: dict[str, object] = {}
+        self.shared: dict[str, list[str]] = {}
         # Cells repeat a few combinations: each is resolved (and shown) once, and equal
         # cells share one result.
         self._many: dict[object, frozenset] = {}
         self._shown: dict[frozenset, str] = {}
         for key, name in pairs:
-            self.ids.setdefault(header_key(name), key)
-            self.names[key] = name
+            self._add(key, name)
+
+    def _add(self, key, name: str) -> None:
+        loose = header_key(name)
+        first = self.ids.setdefault(loose, key)
+        if first != key:
+            self.shared.setdefault(loose, [self.names[first]]).append(name)
+        self.exact.setdefault(name.strip().lower(), key)
+        self.names[key] = name
 
     def add(self, key, name: str) -> None:
-        self.ids.setdefault(header_key(name), key)
-        self.names[key] = name
+        self._add(key, name)
         self._many.clear()
         self._shown.clear()
 
     def get(self, name: str):
-        found = self.ids.get(header_key(name))
+        found = self.exact.get(name.strip().lower())
+        if found is not None:
+            return found
+        loose = header_key(name)
+        if loose in self.shared:
+            alike = " i ".join(f"„{n}“" for n in self.shared[loose])
+            raise ValueProblem(
+                f"{self.what} „{name}“ nelze určit jednoznačně: podobně se jmenují {alike}. "
+                "Napište název přesně."
+            )
+        found = self.ids.get(loose)
         if found is None:
             raise ValueProblem(self.unknown(name))
         return found

@@ -1,0 +1,122 @@
+"""The platforms sheet of the workbook import: coordinators, members and their roles."""
+
+import pytest
+from django.utils import translation
+
+from actors.models import Actor
+from network.workbook.importer import import_workbook, preview_workbook
+from platforms.models import Platform, PlatformMembership
+from tests.factories import ActorFactory, PlatformFactory, PlatformMembershipFactory
+from tests.network.workbook_files import exported_book, saved
+
+PLATFORMS = "Mezioborové platformy"
+Role = PlatformMembership.Role
+
+
+def edited(cells: dict[str, object], row: int = 2) -> bytes:
+    """The export with the platform row's cells replaced, as a person would in Excel."""
+    book = exported_book()
+    sheet = book[PLATFORMS]
+    columns = {cell.value: cell.column for cell in sheet[1]}
+    for header, value in cells.items():
+        sheet.cell(row, columns[header]).value = value
+    return saved(book)
+
+
+def located(preview) -> list[str]:
+    return [problem.located() for problem in preview.problems if not problem.warning]
+
+
+@pytest.mark.django_db
+def test_several_coordinating_people_round_trip_and_stay_editable(coordinator):
+    platform = PlatformFactory(name="Tým pro mládež")
+    data = edited({"Koordinátor": "osoba: Jana Nová; osoba: Petr Malý"})
+
+    import_workbook(data, user=coordinator)
+    platform.refresh_from_db()
+    again = exported_book()[PLATFORMS]
+    cell = again.cell(2, [c.value for c in again[1]].index("Koordinátor") + 1).value
+    edited_again = edited({"Koordinátor": "osoba: Jana Nová; osoba: Petr Malý; osoba: Eva Bílá"})
+    preview, _ = preview_workbook(edited_again)
+
+    assert platform.coordinator_person == "Jana Nová; Petr Malý"
+    assert cell == "osoba: Jana Nová; osoba: Petr Malý"
+    assert preview_workbook(saved(exported_book()))[0].change_count == 0
+    assert preview.errors == []
+    assert [row.changes for row in preview.platforms.changed] == [
+        [
+            (
+                "Koordinátor",
+                "osoba: Jana Nová; osoba: Petr Malý",
+                "osoba: Jana Nová; osoba: Petr Malý; osoba: Eva Bílá",
+            )
+        ]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_member_written_exactly_is_that_actor_not_one_named_alike():
+    platform = PlatformFactory(name="Tým pro mládež")
+    spaced, hyphenated = ActorFactory(name="Charita Opava"), ActorFactory(name="Charita-Opava")
+    PlatformMembershipFactory(platform=platform, actor=hyphenated)
+
+    unchanged, _ = preview_workbook(edited({"Složení účastníků": "charita-opava"}))
+    swapped, _ = preview_workbook(edited({"Složení účastníků": "Charita Opava"}))
+    loose, _ = preview_workbook(edited({"Složení účastníků": "Charita  OPAVA!"}))
+
+    assert unchanged.errors == [] and unchanged.platforms.changed == []
+    assert [row.state["Složení účastníků"] for row in swapped.platforms.changed] == [
+        frozenset({(spaced.pk, Role.MEMBER)})
+    ]
+    assert located(loose) == [
+        "Mezioborové platformy, řádek 2, sloupec „Složení účastníků“: Aktéra „Charita  OPAVA!“ "
+        "nelze určit jednoznačně: podobně se jmenují „Charita Opava“ i „Charita-Opava“. Napište "
+        "název přesně."
+    ]
+
+
+@pytest.mark.django_db
+def test_member_roles_are_read_in_any_case_and_a_coordinator_is_pointed_to_its_column():
+    PlatformFactory(name="Tým pro mládež")
+    for name in ("Magdaléna, o.p.s.", "Policie ČR", "OSPOD", "Charita (Benešov)"):
+        ActorFactory(name=name)
+    members = "Magdaléna, o.p.s. (stálý člen); Policie ČR (PRIZVANY HOST); Charita (Benešov)"
+
+    preview, _ = preview_workbook(edited({"Složení účastníků": members}))
+    coordinator, _ = preview_workbook(edited({"Složení účastníků": "OSPOD (koordinátor)"}))
+
+    assert preview.errors == []
+    [row] = preview.platforms.changed
+    names = dict(Actor.objects.values_list("pk", "name"))
+    assert {(names[pk], role) for pk, role in row.state["Složení účastníků"]} == {
+        ("Magdaléna, o.p.s.", Role.MEMBER),
+        ("Policie ČR", Role.GUEST),
+        ("Charita (Benešov)", Role.MEMBER),
+    }
+    assert located(coordinator) == [
+        "Mezioborové platformy, řádek 2, sloupec „Složení účastníků“: Koordinátora „OSPOD“ "
+        "uveďte ve sloupci „Koordinátor“, ne mezi účastníky."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_an_unedited_round_trip_warns_of_no_participation_in_either_language(language):
+    """`Účast v platformách` is checked against the platforms sheet in Czech labels whatever
+    the interface speaks; an actor whose name begins with "Osoba" is an actor, not a person."""
+    platform = PlatformFactory(name="Tým pro mládež", coordinator_person="Jana Nová")
+    for name, role in (
+        ("Osoba blízká, z. s.", Role.COORDINATOR),
+        ("OSPOD", Role.COORDINATOR),
+        ("Policie ČR", Role.GUEST),
+        ("ZŠ Lipová", Role.MEMBER),
+    ):
+        PlatformMembershipFactory(platform=platform, actor=ActorFactory(name=name), role=role)
+    data = saved(exported_book())
+
+    with translation.override(language):
+        preview, _ = preview_workbook(data)
+
+    assert [p.located() for p in preview.problems if p.sheet != "Potřeby a činnosti"] == []
+    assert preview.change_count == 0
+    assert Platform.objects.get().coordinator_person == "Jana Nová"
