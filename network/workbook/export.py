@@ -105,6 +105,10 @@ def vocabularies(characteristics: list[Characteristic]) -> dict[str, Vocabulary]
         Vocabulary(
             "Typ platformy", list(PlatformType.objects.values_list("name", flat=True)), True
         ),
+        Vocabulary(
+            "Frekvence setkávání",
+            [*labels(Platform.Regularity).values(), *labels(Platform.Interval).values()],
+        ),
         Vocabulary("Role v platformě", list(labels(PlatformMembership.Role).values())),
         Vocabulary("Další účastníci", names(ParticipantGroup)),
         Vocabulary("Témata", names(Topic)),

@@ -120,3 +120,27 @@ def test_an_unedited_round_trip_warns_of_no_participation_in_either_language(lan
     assert [p.located() for p in preview.problems if p.sheet != "Potřeby a činnosti"] == []
     assert preview.change_count == 0
     assert Platform.objects.get().coordinator_person == "Jana Nová"
+
+
+@pytest.mark.django_db
+def test_every_frequency_the_vocabulary_sheet_offers_is_read_as_such():
+    PlatformFactory(name="Tým pro mládež", regularity="", interval="")
+    book = exported_book()
+    offered = book["Číselníky"]
+    column = [c.value for c in offered[1]].index("Frekvence setkávání") + 1
+    labels = [
+        offered.cell(row, column).value
+        for row in range(2, offered.max_row + 1)
+        if offered.cell(row, column).value
+    ]
+
+    read = []
+    for label in labels:
+        preview, _ = preview_workbook(edited({"Frekvence setkávání": label}))
+        [row] = preview.platforms.changed
+        read.append(row.state["Frekvence setkávání"])
+
+    assert len(labels) == 10
+    assert [note for _, _, note in read] == [""] * 10
+    assert {regularity for regularity, _, _ in read} - {""} == set(Platform.Regularity)
+    assert {interval for _, interval, _ in read} - {""} == set(Platform.Interval)
