@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from actors import services as actor_services
 from actors.history import record_history
-from actors.models import Actor
+from actors.models import Actor, Characteristic, Visibility
 from actors.resources import SHEET as ACTORS
 from needs.models import Activity
 from platforms.models import Platform
@@ -23,6 +23,7 @@ from ..models import Revision, Snapshot
 from . import compare, pack, snapshot
 
 SHARED_NOTE, PRIVATE_NOTE = "Poznámka", "Soukromá poznámka"  # the actors' sheet's headers
+SHARED = Visibility.CASE_MANAGERS
 
 ACTOR, PLATFORM, ACTIVITY = compare.ACTOR, compare.PLATFORM, compare.ACTIVITY
 
@@ -176,6 +177,7 @@ def meeting_pack(
         if change.kind != compare.ACTOR or not change.field or change.field in headers[ACTORS]
     ]
     changes = _without_notes_made_private(changes, content)
+    changes = _without_values_private_then(changes, characteristics, since.taken_at)
     if platform_name is None:
         platform_name = revision.platform.name if revision.platform else ""
     stream = io.BytesIO()
@@ -207,6 +209,32 @@ def _without_notes_made_private(changes: list, content: dict) -> list:
             if old == change.new:
                 continue
             change = dataclasses.replace(change, old=old)
+        found.append(change)
+    return found
+
+
+def _without_values_private_then(
+    changes: list, characteristics: list, taken_at: datetime.datetime
+) -> list:
+    """The changes of characteristics shared today that were coordinator-only (or not there)
+    when the earlier snapshot was taken, without their old values: the snapshot holds them,
+    but they were never meant for the platform's meeting."""
+    columns = {c.name: c.pk for c in characteristics}
+    if not any(c.kind == compare.ACTOR and c.field in columns for c in changes):
+        return changes
+    then = (
+        Characteristic.history.filter(history_date__lte=taken_at)
+        .latest_of_each()
+        .values_list("id", "visibility", "history_type")
+    )
+    shared_then = {pk for pk, visibility, kind in then if kind != "-" and visibility == SHARED}
+    found = []
+    for change in changes:
+        pk = columns.get(change.field) if change.kind == compare.ACTOR else None
+        if pk is not None and pk not in shared_then:
+            if not change.new:
+                continue  # a value that was not shared then, removed since
+            change = dataclasses.replace(change, old="")
         found.append(change)
     return found
 

@@ -11,7 +11,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Actor, Note, Visibility
+from actors.models import Actor, CharacteristicValue, Note, Visibility
 from needs.models import Activity
 from network.models import FrozenSnapshot, Revision, Snapshot
 from network.revisions import checklist, compare, services, snapshot
@@ -423,6 +423,29 @@ def test_meeting_pack_does_not_read_out_a_note_made_private_since(demo, coordina
     # The change of the shared notes itself is still there, with what stays shared.
     assert [cell for cell in cells if "Nová sdílená" in cell]
     assert [cell for cell in cells if cell == "Zůstává sdílená"]
+
+
+def test_meeting_pack_does_not_read_out_values_of_a_characteristic_shared_since(demo, coordinator):
+    first, second = Actor.objects.active().order_by("pk")[:2]
+    works = CharacteristicFactory(name="Spolupráce s OSPOD", visibility=Visibility.COORDINATOR)
+    CharacteristicValueFactory(actor=first, characteristic=works, text="DŘÍVE jen koordinátor")
+    CharacteristicValueFactory(actor=second, characteristic=works, text="TAKÉ jen koordinátor")
+    revision = services.open_revision(year=YEAR, user=coordinator)  # its baseline has both
+    works.visibility = Visibility.CASE_MANAGERS
+    works.save()
+    CharacteristicValue.objects.filter(actor=first, characteristic=works).update(
+        text="Sdílené nyní"
+    )
+    CharacteristicValue.objects.filter(actor=second, characteristic=works).delete()
+
+    data, _content = services.meeting_pack(revision, user=coordinator)
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True)[CHANGES].values)
+    found = [row for row in rows if "Spolupráce s OSPOD" in row]
+    assert len(found) == 1
+    assert "Sdílené nyní" in found[0]
+    cells = [str(value) for row in rows for value in row if value is not None]
+    assert [cell for cell in cells if "koordinátor" in cell] == []
 
 
 def test_importing_the_shared_pack_keeps_private_notes(revision, coordinator):
