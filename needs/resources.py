@@ -1,8 +1,9 @@
 """The `Potřeby a činnosti` sheet of the workbook (DOMAIN.md §3) as a django-import-export resource.
 
 One row per activity, and one row with an empty `Činnost` for a need without activities. The
-signs and risks of a need are written on its first row. The columns that name actor types and
-actors are added by `actors.resources.NeedActivityResource`.
+signs and risks of a need are written on its first row only; the import reads the empty cells
+below as "same as above". The columns that name actor types and actors are added by
+`actors.resources.NeedActivityResource`.
 
 The small cell helpers here are shared by the other sheets' resources.
 """
@@ -38,6 +39,13 @@ def listed(names: list[str] | None) -> str:
 def lines(texts: list[str] | None) -> str:
     """Texts in one cell, one per line."""
     return "\n".join(texts) if texts else ""
+
+
+def one_line(text: str) -> str:
+    """A sign or risk as its line of the cell: the cell holds one per line, so a line break
+    inside one (typed in the admin) would read back as two. The import compares the stored
+    texts in this form too."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -145,7 +153,8 @@ class ActivityResource(SheetResource):
                 .order_by("need", "order", "id")
                 .values_list("need_id", "text")
             ):
-                by_need[need_id].append(text)
+                if text := one_line(text):
+                    by_need[need_id].append(text)
             texts[model] = by_need
         activities = defaultdict(list)
         for activity in (

@@ -35,8 +35,16 @@ class Section:
     title: str
     plan: object
     change_url: str
-    # Activities missing from the file are listed, never deleted (they have no lifecycle).
+    # Needs and activities missing from the file are listed, never deleted (they have no
+    # lifecycle).
     ends_missing: bool = True
+
+    @property
+    def missing(self) -> list[tuple[int, str, str]]:
+        """The records missing from the file: (pk, name, the URL name of their admin page)."""
+        found = [(pk, name, self.change_url) for pk, name in self.plan.missing]
+        needs = getattr(self.plan, "missing_needs", [])
+        return [(pk, name, need_sheet.NEED_URL) for pk, name in needs] + found
 
 
 @dataclass

@@ -15,11 +15,11 @@ from django.utils import translation
 from actors.history import record_history
 from actors.models import Actor, ActorType, LocalPractice
 from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
-from needs.resources import SHEET, labels
+from needs.resources import SHEET, labels, one_line
 
 from . import values
 from .actor_sheet import REASON, RowPlan, SheetPlan
-from .reader import Problem, SheetData, SheetSpec, header_key
+from .reader import Problem, SheetData, SheetSpec, clean_cell, header_key
 
 AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby", "Rizika nenaplnění"
 ACTIVITY, FOCUS = "Činnost", "Zaměření činnosti"
@@ -40,6 +40,8 @@ NEED_URL, ACTIVITY_URL = "admin:needs_need_change", "admin:needs_activity_change
 class NeedPlan(SheetPlan):
     # Existing needs by (area, name key): new activities and signs attach to them.
     need_ids: dict = field(default_factory=dict)
+    # Needs missing from the file (`missing` holds the activities), listed as well.
+    missing_needs: list = field(default_factory=list)
 
 
 class NeedSheet:
@@ -65,19 +67,23 @@ class NeedSheet:
         return values.text(value)
 
 
+def _read_back(text: str) -> str:
+    """A stored text as the import reads it back from the export (trimmed, NFC, ...)."""
+    return clean_cell(text, [], {}) or ""
+
+
 def _current():
     """Needs by (area, name key) and activities by (need id, name key), with their states."""
-    needs = {}
+    needs, names = {}, {}
     signs, risks = defaultdict(list), defaultdict(list)
-    for need_id, text in FulfilmentSign.objects.order_by("need", "order", "id").values_list(
-        "need_id", "text"
-    ):
-        signs[need_id].append(text.strip())
-    for need_id, text in Risk.objects.order_by("need", "order", "id").values_list(
-        "need_id", "text"
-    ):
-        risks[need_id].append(text.strip())
+    for model, by_need in ((FulfilmentSign, signs), (Risk, risks)):
+        for need_id, text in model.objects.order_by("need", "order", "id").values_list(
+            "need_id", "text"
+        ):
+            if line := _read_back(one_line(text)):
+                by_need[need_id].append(line)
     for pk, area_id, name in Need.objects.values_list("pk", "area_id", "name"):
+        names[pk] = name
         needs[(area_id, header_key(name))] = (
             pk,
             name,
@@ -105,13 +111,38 @@ def _current():
                 INVOLVED: frozenset(involved[pk]),
             },
         )
-    return needs, activities
+    return needs, names, activities
+
+
+def _many(names: values.Names, cell, column: str, found: list[Problem], where: dict):
+    """The names of a cell, or None and a problem for each name of it that is unknown."""
+    try:
+        return names.many(cell)
+    except values.ValueProblem:
+        for part in values.split_list(cell):
+            try:
+                names.get(part)
+            except values.ValueProblem as problem:
+                found.append(Problem(str(problem), column=column, **where))
+        return None
+
+
+# A refused area or need: the rows below that inherit it are not matched, and not reported
+# again as missing it.
+REFUSED = object()
 
 
 def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> NeedPlan:
+    """Match the rows to needs and activities and compare; every problem of a row is named.
+
+    The cells of a need (`Naplňování potřeby`, `Rizika nenaplnění`) may be written on one of
+    its rows (the export writes them on the first), repeated on each or merged: an empty cell
+    means "same as above", and differing filled cells are a problem. Only if the column is in
+    the file and empty on every row of the need are its signs (or risks) cleared.
+    """
     present = {header_key(h) for h in data.headers}
     has = {h: header_key(h) in present for h in (SIGNS, RISKS, FOCUS, TYPES, PRACTICE, INVOLVED)}
-    needs, activities = _current()
+    needs, need_names, activities = _current()
     plan = NeedPlan()
     area = need_name = None
     seen_needs: dict[tuple, dict] = {}
@@ -119,83 +150,85 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
     for number, cells_by_key in data.rows:
         cells = {h: cells_by_key.get(header_key(h)) for h in COLUMNS}
         where = {"sheet": data.name, "row": number}
-        try:
-            if cells[AREA] is not None:
+        found: list[Problem] = []
+        if cells[AREA] is not None:
+            need_name = None
+            try:
                 area = sheet.areas.get(values.text(cells[AREA]))
-                need_name = None
-        except values.ValueProblem as problem:
-            problems.append(Problem(str(problem), column=AREA, **where))
-            continue
-        try:
-            if cells[NEED] is not None:
-                need_name = None  # a refused name is not the name of the rows below
+            except values.ValueProblem as problem:
+                area = REFUSED
+                found.append(Problem(str(problem), column=AREA, **where))
+        if cells[NEED] is not None:
+            try:
                 need_name = values.at_most(values.text(cells[NEED]).strip(), NAME, "Potřeba")
-        except values.ValueProblem as problem:
-            problems.append(Problem(str(problem), column=NEED, **where))
-            continue
-        if area is None or not need_name:
-            problems.append(
-                Problem("Chybí oblast potřeb nebo potřeba (ani v řádcích nad).", **where)
+            except values.ValueProblem as problem:
+                need_name = REFUSED
+                found.append(Problem(str(problem), column=NEED, **where))
+        if area is None:
+            found.append(Problem("Chybí oblast potřeb (ani v řádcích nad).", column=AREA, **where))
+        if not need_name:
+            found.append(Problem("Chybí potřeba (ani v řádcích nad).", column=NEED, **where))
+        need_key = None
+        if area is not None and area is not REFUSED and need_name and need_name is not REFUSED:
+            need_key = (area, header_key(need_name))
+            need = seen_needs.setdefault(
+                need_key, {"row": number, "name": need_name, "texts": {}, "rows": {}}
             )
-            continue
-        need_key = (area, header_key(need_name))
-        need = seen_needs.get(need_key)
-        if need is None:
-            need = seen_needs[need_key] = {
-                "row": number,
-                "name": need_name,
-                SIGNS: None,
-                RISKS: None,
-            }
-        for header in (SIGNS, RISKS):
-            if has[header] and cells[header] is not None:
+            for header in (SIGNS, RISKS):
+                if not has[header] or cells[header] is None:
+                    continue
                 lines = tuple(
                     line.strip() for line in values.text(cells[header]).split("\n") if line.strip()
                 )
-                if need[header] is not None and need[header] != lines:
-                    problems.append(
+                if header in need["texts"] and need["texts"][header] != lines:
+                    found.append(
                         Problem(
-                            f"Potřeba „{need_name}“ má jiný obsah než na řádku {need['row']}; "
-                            "vyplňte ho jen jednou.",
+                            f"Potřeba „{need_name}“ má jiný obsah než na řádku "
+                            f"{need['rows'][header]}; vyplňte ho jen jednou.",
                             column=header,
                             **where,
                         )
                     )
-                need[header] = lines
+                need["texts"][header], need["rows"][header] = lines, number
         try:
             name = values.at_most(values.text(cells[ACTIVITY]).strip(), NAME, "Činnost")
         except values.ValueProblem as problem:
-            problems.append(Problem(str(problem), column=ACTIVITY, **where))
-            continue
-        if not name:
-            continue
-        activity_key = (need_key, header_key(name))
-        if activity_key in seen_activities:
-            problems.append(
-                Problem(
-                    f"Činnost „{name}“ je u potřeby dvakrát: řádky "
-                    f"{seen_activities[activity_key]} a {number}.",
-                    **where,
+            found.append(Problem(str(problem), column=ACTIVITY, **where))
+            name = ""
+        if need_key is not None and name:
+            activity_key = (need_key, header_key(name))
+            if activity_key in seen_activities:
+                found.append(
+                    Problem(
+                        f"Činnost „{name}“ je u potřeby dvakrát: řádky "
+                        f"{seen_activities[activity_key]} a {number}.",
+                        column=ACTIVITY,
+                        **where,
+                    )
                 )
-            )
-            continue
-        seen_activities[activity_key] = number
+            else:
+                seen_activities[activity_key] = number
         state = {}
-        try:
+        if name:
             if has[FOCUS]:
-                state[FOCUS] = (
-                    sheet.focuses.get(values.text(cells[FOCUS]))
-                    if cells[FOCUS]
-                    else Focus.PREVENTION
-                )
+                try:
+                    state[FOCUS] = (
+                        sheet.focuses.get(values.text(cells[FOCUS]))
+                        if cells[FOCUS]
+                        else Focus.PREVENTION
+                    )
+                except values.ValueProblem as problem:
+                    found.append(Problem(str(problem), column=FOCUS, **where))
             if has[TYPES]:
-                state[TYPES] = sheet.types.many(cells[TYPES])
+                state[TYPES] = _many(sheet.types, cells[TYPES], TYPES, found, where)
             if has[PRACTICE]:
                 state[PRACTICE] = values.text(cells[PRACTICE]).strip()
             if has[INVOLVED]:
-                state[INVOLVED] = sheet.actors.many(cells[INVOLVED])
-        except values.ValueProblem as problem:
-            problems.append(Problem(str(problem), **where))
+                state[INVOLVED] = _many(sheet.actors, cells[INVOLVED], INVOLVED, found, where)
+        if found:
+            problems += found
+            continue
+        if not name:
             continue
         label = f"{need_name} › {name}"
         existing_need = needs.get(need_key)
@@ -205,19 +238,23 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
             state.update(kind="activity", need=need_key, name=name)
             plan.added.append(RowPlan(number, label, None, state, changes, url_name=ACTIVITY_URL))
             continue
-        pk, _, old = existing
+        pk, old_name, old = existing
         changes = [
             (h, sheet.show(h, old[h]), sheet.show(h, v)) for h, v in state.items() if v != old[h]
         ]
+        # Matched ignoring case and diacritics: a fix of just those is a change of the name.
+        if name != _read_back(old_name):
+            changes.insert(0, (ACTIVITY, old_name, name))
+            state["name"] = name
         if changes:
             state["kind"] = "activity"
             plan.changed.append(RowPlan(number, label, pk, state, changes, 0, ACTIVITY_URL))
         else:
             plan.unchanged += 1
-    # Needs: new ones, and changed signs or risks.
+    # Needs: new ones, renamed ones, and changed signs or risks.
     for need_key, need in seen_needs.items():
         existing = needs.get(need_key)
-        state = {h: need[h] for h in (SIGNS, RISKS) if need[h] is not None}
+        state = {h: need["texts"].get(h, ()) for h in (SIGNS, RISKS) if has[h]}
         if existing is None:
             changes = [(NEED, "", need["name"])] + [
                 (h, "", sheet.show(h, v)) for h, v in state.items() if v
@@ -227,20 +264,26 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
                 RowPlan(need["row"], need["name"], None, state, changes, None, NEED_URL)
             )
             continue
+        pk, old_name, old = existing
         changes = [
-            (h, sheet.show(h, existing[2][h]), sheet.show(h, v))
-            for h, v in state.items()
-            if v != existing[2][h]
+            (h, sheet.show(h, old[h]), sheet.show(h, v)) for h, v in state.items() if v != old[h]
         ]
+        if need["name"] != _read_back(old_name):
+            changes.insert(0, (NEED, old_name, need["name"]))
+            state["name"] = need["name"]
         if changes:
             state.update(kind="need", need=need_key)
-            plan.changed.append(
-                RowPlan(need["row"], need["name"], existing[0], state, changes, 0, NEED_URL)
-            )
+            plan.changed.append(RowPlan(need["row"], need["name"], pk, state, changes, 0, NEED_URL))
     plan.need_ids = {key: pk for key, (pk, _, _) in needs.items()}
+    # Neither needs nor activities have a lifecycle: those missing from the file are listed,
+    # never deleted (the importer's Section(ends_missing=False)).
+    listed_needs = {needs[k][0] for k in seen_needs if k in needs}
     listed_activities = {(needs[k[0]][0], k[1]) for k in seen_activities if k[0] in needs}
+    plan.missing_needs = [(pk, name) for pk, name in need_names.items() if pk not in listed_needs]
     plan.missing = [
-        (pk, name) for key, (pk, name, _) in activities.items() if key not in listed_activities
+        (pk, f"{need_names[key[0]]} › {name}")
+        for key, (pk, name, _) in activities.items()
+        if key not in listed_activities
     ]
     return plan
 
@@ -264,6 +307,15 @@ def apply_needs(plan: NeedPlan, actors: SheetPlan | None, *, user) -> None:
     Need.objects.bulk_create(created_needs)
     for row, need in zip(new_needs, created_needs, strict=True):
         row.record_id = need_ids[row.state["need"]] = need.pk
+    renamed = {
+        r.record_id: r.state["name"]
+        for r in plan.changed
+        if r.state["kind"] == "need" and "name" in r.state
+    }
+    renamed_needs = list(Need.objects.filter(pk__in=renamed))
+    for need in renamed_needs:
+        need.name = renamed[need.pk]
+    Need.objects.bulk_update(renamed_needs, ["name"])
     for model, header in ((FulfilmentSign, SIGNS), (Risk, RISKS)):
         affected = [r for r in rows if r.state["kind"] == "need" and header in r.state]
         model.objects.filter(need_id__in=[need_ids[r.state["need"]] for r in affected]).delete()
@@ -291,7 +343,9 @@ def apply_needs(plan: NeedPlan, actors: SheetPlan | None, *, user) -> None:
     for row in changed:
         if FOCUS in row.state:
             current[row.record_id].focus = row.state[FOCUS]
-    Activity.objects.bulk_update(current.values(), ["focus"])
+        if "name" in row.state:
+            current[row.record_id].name = row.state["name"]
+    Activity.objects.bulk_update(current.values(), ["focus", "name"])
     activity_rows = [*new_activities, *changed]
     typed = [r for r in activity_rows if TYPES in r.state]
     through = ActorType.activities.through
@@ -302,6 +356,7 @@ def apply_needs(plan: NeedPlan, actors: SheetPlan | None, *, user) -> None:
     practised = [r for r in activity_rows if {PRACTICE, INVOLVED} & set(r.state)]
     _write_practice(practised, new_actor_ids, user)
     record_history(created_needs, user=user, reason=REASON, history_type="+")
+    record_history(renamed_needs, user=user, reason=REASON)
     record_history(created, user=user, reason=REASON, history_type="+")
     record_history(list(current.values()), user=user, reason=REASON)
 

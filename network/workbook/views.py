@@ -103,7 +103,7 @@ def workbook_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "cut": any(
             len(rows) > SHOWN
             for s in sections
-            for rows in (s.plan.added, s.plan.changed, s.plan.missing)
+            for rows in (s.plan.added, s.plan.changed, s.missing)
         ),
         "digest": preview.digest(),
     }
@@ -117,7 +117,7 @@ def summary(preview, end_missing: bool) -> str:
             "sheet": section.title,
             "added": len(section.plan.added),
             "changed": len(section.plan.changed),
-            "ended": len(section.plan.missing) if end_missing else 0,
+            "ended": len(section.plan.missing) if end_missing and section.ends_missing else 0,
         }
         for section in preview.sections
     ]

@@ -399,7 +399,10 @@ def test_needs_sheet_problems():
     preview = import_workbook(saved(book), user=None)
 
     messages = " | ".join(p.located() for p in preview.errors)
-    assert "řádek 3: Činnost „doucovani“ je u potřeby dvakrát: řádky 2 a 3." in messages
+    assert (
+        "řádek 3, sloupec „Činnost“: Činnost „doucovani“ je u potřeby dvakrát: řádky 2 a 3."
+        in messages
+    )
     assert "sloupec „Naplňování potřeby“: Potřeba „Školní docházka“ má jiný obsah" in messages
     assert "řádek 4, sloupec „Oblast potřeb“: Oblast potřeb „SPORT“ neznám." in messages
     assert database_checksum() == before

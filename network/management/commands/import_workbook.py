@@ -52,8 +52,8 @@ class Command(BaseCommand):
             plan = section.plan
             self.stdout.write(
                 f"{section.title}: {len(plan.added)} new, {len(plan.changed)} changed, "
-                f"{plan.unchanged} unchanged, {len(plan.missing)} missing from the file"
-                + (" (ended)" if end_missing and plan.missing else "")
+                f"{plan.unchanged} unchanged, {len(section.missing)} missing from the file"
+                + (" (ended)" if end_missing and section.ends_missing and plan.missing else "")
             )
             for row in plan.added:
                 self.stdout.write(f"  + row {row.row}: {row.name}")
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  ~ row {row.row}: {row.name}")
                 for column, old, new in row.changes:
                     self.stdout.write(f"      {column}: {old!r} -> {new!r}")
-            for pk, name in plan.missing:
+            for pk, name, _ in section.missing:
                 self.stdout.write(f"  - ID {pk}: {name}")
         for problem in preview.problems:
             prefix = "warning" if problem.warning else "error"
