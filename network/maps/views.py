@@ -64,7 +64,9 @@ class MapActors:
             # A map whose own filter no longer holds shows nothing rather than everything: a
             # value was deleted, or a filter is gone (its characteristic deleted or made
             # coordinator-only; applying it anyway would tell which actors have which value).
-            self.broken = not set(query) <= set(fixed.filters) or not fixed.is_valid()
+            # The builder saves the facets left empty too: those filter nothing.
+            used = {name for name, chosen in query.lists() if any(chosen)}
+            self.broken = not used <= set(fixed.filters) or not fixed.is_valid()
             base = base.none() if self.broken else fixed.qs
         self.base = base
         self.request = request

@@ -381,14 +381,19 @@ def test_map_whose_characteristic_filter_went_away_shows_nothing(case_manager_cl
     inside = ActorFactory(name="Uvnitř mapy")
     CharacteristicValueFactory(actor=inside, characteristic=works, text=None, boolean=True)
     outside = ActorFactory(name="Mimo mapu")
-    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], query=f"znak_{works.pk}=1")
+    other = CharacteristicFactory(name="Jiný znak", visibility=Visibility.CASE_MANAGERS)
+    # As the builder saves it: every facet, the empty ones too.
+    query = f"hledat=&znak_{other.pk}=&znak_{works.pk}=1"
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], query=query)
+    unfiltered = MapFactory(audience_groups=[roles.CASE_MANAGER], query=f"znak_{other.pk}=")
     assert names(case_manager_client.get(map_.get_absolute_url())) == ["Uvnitř mapy"]
 
-    if change == "deleted":
-        works.delete()
-    else:
-        works.visibility = Visibility.COORDINATOR
-        works.save()
+    for characteristic in (works, other):
+        if change == "deleted":
+            characteristic.delete()
+        else:
+            characteristic.visibility = Visibility.COORDINATOR
+            characteristic.save()
     response = case_manager_client.get(map_.get_absolute_url())
     card = case_manager_client.get(reverse("map_actor", args=[map_.pk, outside.pk]))
     export = case_manager_client.get(reverse("map_export", args=[map_.pk]))
@@ -398,6 +403,10 @@ def test_map_whose_characteristic_filter_went_away_shows_nothing(case_manager_cl
     assert card.status_code == 404
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == []
+    # A map that never filtered by them keeps its actors.
+    kept = case_manager_client.get(unfiltered.get_absolute_url())
+    assert kept.context["broken"] is False
+    assert names(kept) == ["Mimo mapu", "Uvnitř mapy"]
 
 
 @pytest.mark.django_db
