@@ -22,6 +22,8 @@ class Reminders:
     unverified: dict[str, int]
     # Per kind: not verified for more than a year, or never.
     stale: dict[str, int]
+    # This year's revision when it is closed already (none is open then).
+    closed: Revision | None = None
 
     @property
     def unverified_total(self) -> int:
@@ -33,9 +35,11 @@ class Reminders:
 
 
 def reminders(today: datetime.date | None = None) -> Reminders:
-    """Four queries: the open revision and one count per kind of record."""
+    """Four queries: the open revision and one count per kind of record; with none open, one
+    more for this year's, closed."""
     today = today or timezone.localdate()
     revision = Revision.objects.filter(status=Revision.Status.OPEN).first()
+    closed = None if revision else Revision.objects.filter(year=today.year).first()
     since = timezone.localtime(revision.opened_at).date() if revision else today
     never = Q(verified_on__isnull=True)
     unverified, stale = {}, {}
@@ -50,4 +54,4 @@ def reminders(today: datetime.date | None = None) -> Reminders:
         )
         unverified[kind] = counts["unverified"] if revision else 0
         stale[kind] = counts["stale"]
-    return Reminders(revision, unverified, stale)
+    return Reminders(revision, unverified, stale, closed)

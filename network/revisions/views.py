@@ -43,8 +43,10 @@ class CloseForm(forms.Form):
         queryset=Platform.objects.filter(status=Platform.Status.ACTIVE),
         required=False,
     )
+    # A date input takes only ISO dates: in the Czech format the browser would show it empty.
     discussed_on = forms.DateField(
-        label=_("Discussed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Discussed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     confirm = forms.BooleanField(
         label=_("I understand that the closed revision can never be changed"), required=True

@@ -146,10 +146,31 @@ def test_home_reminds_of_records_not_verified_for_a_year(db, coordinator_client)
     assert reminders.stale == {"actor": 1, "platform": 0, "activity": 1}
 
 
+def test_home_points_to_this_years_closed_revision_instead_of_opening_one(
+    db, coordinator_client, coordinator
+):
+    today = timezone.localdate()
+    revision = services.open_revision(year=today.year, user=coordinator)
+    services.close_revision(revision=revision, user=coordinator, platform=None, discussed_on=today)
+
+    page = body(coordinator_client.get(reverse("home")))
+
+    link = reverse("admin:revision", args=[today.year])
+    assert f'<a href="{link}">Revize {today.year} je uzavřená.</a>' in page
+    assert "Otevřít revizi letošního roku" not in page
+
+
 def test_case_managers_home_has_no_reminders(db, case_manager_client):
     response = case_manager_client.get(reverse("home"))
     assert response.context["reminders"] is None
     assert 'id="reminders"' not in body(response)
+
+
+def test_close_form_offers_today_in_the_date_inputs_format(revision, coordinator_client):
+    page = body(coordinator_client.get(PAGE))
+
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="discussed_on" value="{today}"' in page
 
 
 def test_close_needs_the_confirmation(revision, coordinator_client):
