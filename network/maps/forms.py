@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -11,16 +12,26 @@ from .columns import Catalogue
 NOT_FILTERS = ("razeni", "page")
 
 
-def filter_query(data: QueryDict) -> str:
-    """The filter part of a query string, as a map stores it."""
-    query = data.copy()
-    for name in NOT_FILTERS:
-        query.pop(name, None)
+def filter_query(data: QueryDict, filters: dict) -> str:
+    """The map's filter as it stores it: the facets of `filters` (by name) the data sets, as
+    their form fields read them (a yes/no facet sends "unknown" for "any")."""
+    query = QueryDict(mutable=True)
+    for name, facet in filters.items():
+        chosen = [value for value in data.getlist(name) if value != ""]
+        if not chosen or name in NOT_FILTERS:
+            continue
+        field = facet.field
+        try:
+            value = field.clean(field.widget.value_from_datadict(data, {}, name))
+        except ValidationError:
+            value = chosen  # kept: the map then says its filter no longer holds
+        if value not in (None, "", [], ()):
+            query.setlist(name, chosen)
     return query.urlencode()
 
 
 class MapForm(forms.ModelForm):
-    """What the coordinator saves of the filter page as a map (the filter comes with it)."""
+    """What the coordinator saves of the filter page as a map (the view adds the filter)."""
 
     columns = forms.MultipleChoiceField(
         label=_("columns of the list"), widget=forms.CheckboxSelectMultiple, required=False
@@ -35,7 +46,6 @@ class MapForm(forms.ModelForm):
         fields = [
             "name",
             "description",
-            "query",
             "columns",
             "card_fields",
             "ordering",
@@ -44,7 +54,6 @@ class MapForm(forms.ModelForm):
             "order",
         ]
         widgets = {
-            "query": forms.HiddenInput,
             "description": forms.Textarea(attrs={"rows": 2}),
             "audience_groups": forms.CheckboxSelectMultiple,
             "audience_users": forms.CheckboxSelectMultiple,
@@ -63,7 +72,6 @@ class MapForm(forms.ModelForm):
                 (f"-{key}", _("%(column)s, descending") % {"column": column.label}),
             )
         ]
-        self.fields["query"].required = False
         self.fields["audience_groups"].queryset = Group.objects.order_by("name")
         self.fields["audience_users"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("last_name", "username")

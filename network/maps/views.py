@@ -392,25 +392,37 @@ def _coordinator(request) -> None:
 
 @login_required
 def map_builder(request, pk: int | None = None):
-    """The filter page where the coordinator prepares a map and saves it ("save as map")."""
+    """The filter page where the coordinator prepares a map and saves it ("save as map").
+
+    One form holds the facets and the map's fields: filtering or clearing the filter keeps
+    what is typed and ticked, and saving takes the facets as they are ticked."""
     _coordinator(request)
     map_ = get_object_or_404(Map, pk=pk) if pk else None
     catalogue = Catalogue.for_request(request)
+    facets = ActorFilter(None, queryset=Actor.objects.none(), request=request).filters
+    stale = []
     if request.method == "POST":
+        action = request.POST.get("action", "save")
+        data = QueryDict() if action == "clear" else request.POST
         form = MapForm(request.POST, instance=map_, catalogue=catalogue)
-        if form.is_valid():
+        if action == "save" and form.is_valid():
             saved = form.save(commit=False)
-            saved.query = filter_query(QueryDict(form.cleaned_data["query"]))
+            saved.query = filter_query(data, facets)
             if saved.created_by_id is None:
                 saved.created_by = request.user
             saved.save()
             form.save_m2m()
             messages.success(request, gettext("The map “%(name)s” was saved.") % {"name": saved})
             return redirect(saved)
-        data = QueryDict(request.POST.get("query", ""))
+        if action != "save":  # what was typed stays, without errors of a form not yet sent
+            entered = {name: form[name].data for name in form.fields}
+            form = MapForm(instance=map_, initial=entered, catalogue=catalogue)
     else:
         data = request.GET if (request.GET or map_ is None) else QueryDict(map_.query)
-        initial = {"query": filter_query(data)}
+        # Filters of the map that no longer exist (a characteristic deleted or no longer
+        # shared): the preview below goes without them, and so will the map once saved.
+        stale = [name for name, chosen in data.lists() if any(chosen) and name not in facets]
+        initial = {}
         if map_ is None:
             initial.update(columns=["actor_type", "municipality", "phone", "target_groups"])
         form = MapForm(instance=map_, initial=initial, catalogue=catalogue)
@@ -421,12 +433,15 @@ def map_builder(request, pk: int | None = None):
     )
     actors = MapActors(request, preview)
     # The filter panel shows (and changes) the map's own filter here.
-    actors.filter = ActorFilter(data or None, queryset=actors.base, request=request)
+    actors.filter = ActorFilter(
+        QueryDict(filter_query(data, facets)) or None, queryset=actors.base, request=request
+    )
     page = Paginator(actors.ordered(), PAGE_SIZE).get_page(1)
     context = {
         "map": map_,
         "form": form,
         "filter": actors.filter,
+        "stale": stale,
         "columns": actors.columns,
         "table": actors.table(rows(page.object_list, actors.columns)),
         "page": page,
@@ -441,4 +456,10 @@ def map_retire(request, pk: int):
     map_ = get_object_or_404(Map, pk=pk)
     map_.status = Map.Status.ACTIVE if map_.status == Map.Status.RETIRED else Map.Status.RETIRED
     map_.save(update_fields=["status", "updated_at"])
-    return redirect(map_)
+    if map_.status == Map.Status.RETIRED:
+        text = gettext("The map “%(name)s” is retired: its readers no longer see it.")
+    else:
+        text = gettext("The map “%(name)s” is in use again.")
+    messages.success(request, text % {"name": map_})
+    # Where it can be restored (or retired again): a retired map is on no list of home.
+    return redirect("map_edit", pk=map_.pk)

@@ -321,7 +321,12 @@ def test_coordinator_saves_the_filter_page_as_a_map(coordinator_client, case_man
         {
             "name": "Školy",
             "description": "Základní školy v ORP",
-            "query": f"typ={school.pk}&page=2&razeni=-name",
+            # The facets ticked in the same form (the empty ones as a browser sends them).
+            "typ": [school.pk],
+            "hledat": "",
+            "page": 2,
+            "razeni": "-name",
+            "action": "save",
             "columns": ["phone"],
             "card_fields": ["phone"],
             "ordering": "name",
@@ -342,9 +347,12 @@ def test_coordinator_saves_the_filter_page_as_a_map(coordinator_client, case_man
 def test_coordinator_retires_a_map_and_readers_lose_it(
     coordinator_client, case_manager_client, shared_map
 ):
-    response = coordinator_client.post(reverse("map_retire", args=[shared_map.pk]))
+    response = coordinator_client.post(reverse("map_retire", args=[shared_map.pk]), follow=True)
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [(reverse("map_edit", args=[shared_map.pk]), 302)]
+    page = response.content.decode()
+    assert f"Mapa „{shared_map.name}“ je vyřazena: její čtenáři ji už nevidí." in page
+    assert "Obnovit mapu" in page
     assert case_manager_client.get(shared_map.get_absolute_url()).status_code == 404
     assert shared_map not in case_manager_client.get(reverse("home")).context["maps"]
 
@@ -469,4 +477,52 @@ def test_editing_a_map_starts_from_its_filter(coordinator_client):
 
     assert page.context["filter"].form["typ"].value() == [str(school.pk)]
     assert [cells[0][0] for _, cells in page.context["table"]] == ["ZŠ Lipová"]
-    assert page.context["form"]["query"].value() == f"typ={school.pk}"
+    assert page.context["stale"] == []
+
+
+@pytest.mark.django_db
+def test_filtering_in_the_builder_keeps_what_was_typed_and_saving_takes_the_facets_ticked(
+    coordinator_client,
+):
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school)
+    ActorFactory(name="Poradna")
+    typed = {"name": "Školy", "description": "Základní školy v ORP", "columns": ["phone"]}
+
+    filtered = coordinator_client.post(
+        reverse("map_new"), {**typed, "typ": [school.pk], "action": "filter"}
+    )
+    assert filtered.status_code == 200
+    assert Map.objects.filter(name="Školy").exists() is False
+    assert [cells[0][0] for _, cells in filtered.context["table"]] == ["ZŠ Lipová"]
+    form = filtered.context["form"]
+    assert (form["name"].value(), form["columns"].value()) == ("Školy", ["phone"])
+    assert form.errors == {}
+    cleared = coordinator_client.post(
+        reverse("map_new"), {**typed, "typ": [school.pk], "action": "clear"}
+    )
+    assert [cells[0][0] for _, cells in cleared.context["table"]] == ["Poradna", "ZŠ Lipová"]
+    assert cleared.context["form"]["name"].value() == "Školy"
+    # Saved without pressing "filter" first: the facets ticked are the map's filter.
+    saved = coordinator_client.post(
+        reverse("map_new"), {**typed, "typ": [school.pk], "order": 1, "action": "save"}
+    )
+    assert saved.status_code == 302
+    assert Map.objects.get(name="Školy").query == f"typ={school.pk}"
+
+
+@pytest.mark.django_db
+def test_editing_a_map_whose_characteristic_went_away_says_so_and_saving_mends_it(
+    coordinator_client,
+):
+    works = CharacteristicFactory(
+        kind=Characteristic.Kind.BOOLEAN, visibility=Visibility.COORDINATOR
+    )
+    ActorFactory(name="Poradna")
+    broken = MapFactory(query=f"znak_{works.pk}=1&hledat=poradna")
+
+    page = coordinator_client.get(reverse("map_edit", args=[broken.pk]))
+
+    assert page.context["stale"] == [f"znak_{works.pk}"]
+    assert "už neexistují nebo už nejsou sdílené" in page.content.decode()
+    assert [cells[0][0] for _, cells in page.context["table"]] == ["Poradna"]
