@@ -444,8 +444,9 @@ def _plainly_valid(model_field: models.Field):
 _TEXT_CHECKS = {header: _plainly_valid(f) for header, f in _TEXT_FIELDS.items()}
 
 
-def validate_texts(state: dict) -> list[str]:
-    """Model field validation (length, e-mail, URL) of the state's texts, as Czech messages."""
+def validate_texts(state: dict) -> list[tuple[str, str]]:
+    """Model field validation (length, e-mail, URL) of the state's texts: (column, Czech
+    message) for each text refused."""
     messages = []
     for header, model_field in _TEXT_FIELDS.items():
         value = state.get(header)
@@ -461,7 +462,7 @@ def validate_texts(state: dict) -> list[str]:
         try:
             model_field.clean(value, None)
         except ValidationError as error:
-            messages.extend(f"{model_field.verbose_name}: {m}" for m in error.messages)
+            messages.extend((header, m) for m in error.messages)
     return messages
 
 
@@ -637,11 +638,13 @@ def _same_org(old: dict, new: dict) -> bool:
 
 def _validate(plan: SheetPlan, problems: list[Problem], sheet: str) -> None:
     for row in (*plan.added, *plan.changed):
-        for message in validate_texts(row.state):
-            problems.append(Problem(message, sheet=sheet, row=row.row))
+        for column, message in validate_texts(row.state):
+            problems.append(Problem(message, sheet=sheet, row=row.row, column=column))
         age_from, age_to = row.state.get("Věk od"), row.state.get("Věk do")
         if age_from is not None and age_to is not None and age_from > age_to:
-            problems.append(Problem("Věk od je vyšší než věk do.", sheet=sheet, row=row.row))
+            problems.append(
+                Problem("Věk od je vyšší než věk do.", sheet=sheet, row=row.row, column="Věk do")
+            )
 
 
 def _scalar_values(state: dict) -> dict:

@@ -181,6 +181,10 @@ def preview_workbook(data: bytes) -> tuple[Preview, actor_sheet.ActorSheet]:
     if by_title.get(NEEDS) and by_title[NEEDS].rows:
         needs = need_sheet.NeedSheet(preview.actors)
         preview.needs = need_sheet.plan_needs(needs, by_title[NEEDS], preview.problems)
+    # In the order of the file: by sheet (as first named), then row; the checks of whole
+    # records come after those of cells.
+    sheets = {}
+    preview.problems.sort(key=lambda p: (sheets.setdefault(p.sheet, len(sheets)), p.row or 0))
     return preview, actors
 
 

@@ -475,7 +475,39 @@ def test_changing_one_end_of_the_age_range_is_checked_against_the_other():
     preview = import_workbook(saved(book), user=None)
 
     assert [p.located() for p in preview.errors] == [
-        "Aktéři sítě, řádek 2: Věk od je vyšší než věk do."
+        "Aktéři sítě, řádek 2, sloupec „Věk do“: Věk od je vyšší než věk do."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_list_separated_by_commas_is_shown_how_to_write_it():
+    TargetGroupFactory(name="děti")
+    TargetGroupFactory(name="mládež")
+    ActorFactory(name="Poradna")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Cílové skupiny", "Děti, mládež")
+
+    preview, _ = preview_workbook(saved(book))
+
+    assert [p.located() for p in preview.errors] == [
+        "Aktéři sítě, řádek 2, sloupec „Cílové skupiny“: Cílovou skupinu „Děti, mládež“ neznám. "
+        "Hodnoty oddělte středníkem, ne čárkou: „Děti; mládež“."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_text_the_field_refuses_is_named_with_its_column_in_row_order():
+    ActorFactory(name="Poradna")
+    ActorFactory(name="Škola")
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "E-mail", "info@example")
+    set_cell(book[ACTORS], "Škola", "Věk od", "šest")
+
+    preview, _ = preview_workbook(saved(book))
+
+    assert [p.located() for p in preview.errors] == [
+        "Aktéři sítě, řádek 2, sloupec „E-mail“: Zadejte platnou e-mailovou adresu.",
+        "Aktéři sítě, řádek 3, sloupec „Věk od“: „šest“ není číslo.",
     ]
 
 
@@ -561,7 +593,7 @@ def test_texts_are_validated_exactly_as_the_model_fields_do(column, value):
     try:
         field.clean(value, None)
     except ValidationError as error:
-        expected = [f"{field.verbose_name}: {m}" for m in error.messages]
+        expected = [(column, m) for m in error.messages]
     if value == "" and field.blank:
         expected = []
 
