@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from needs.models import Activity, Focus, NeedArea
@@ -655,6 +655,25 @@ class Characteristic(models.Model):
                     % {"column": column}
                 }
             )
+        # Values are stored by kind (a choice as its option, a number as a number): under
+        # another kind they would silently vanish from maps, cards and exports.
+        if self.pk is not None:
+            stored = Characteristic.objects.filter(pk=self.pk).values_list("kind", flat=True)
+            was = stored.first()
+            count = self.values.count() if was not in (None, self.kind) else 0
+            if count:
+                raise ValidationError(
+                    {
+                        "kind": ngettext(
+                            "%(count)s actor has a value of this characteristic; its kind can "
+                            "change only once the value is removed.",
+                            "%(count)s actors have a value of this characteristic; its kind can "
+                            "change only once the values are removed.",
+                            count,
+                        )
+                        % {"count": count}
+                    }
+                )
 
 
 class CharacteristicOption(models.Model):

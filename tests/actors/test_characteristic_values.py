@@ -68,3 +68,20 @@ def test_a_characteristic_named_as_a_column_of_the_actors_sheet_is_refused(name)
 def test_a_saved_characteristic_keeps_its_own_name_valid():
     staff = Characteristic.objects.create(name="Úvazky", kind=Characteristic.Kind.NUMBER)
     staff.full_clean()
+
+
+def test_the_kind_of_a_characteristic_with_values_cannot_change(choice):
+    characteristic, option = choice
+    CharacteristicValue.objects.create(
+        actor=ActorFactory(), characteristic=characteristic, option=option
+    )
+    characteristic.kind = Characteristic.Kind.TEXT
+
+    with pytest.raises(ValidationError) as refused:
+        characteristic.full_clean()
+
+    assert refused.value.message_dict == {
+        "kind": ["1 aktér má hodnotu tohoto znaku; druh lze změnit, až když hodnotu odstraníte."]
+    }
+    CharacteristicValue.objects.all().delete()
+    characteristic.full_clean()  # without values it may change
