@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -132,10 +133,13 @@ class MapActors:
         """The rows as HTML, the name linking to the card: written here in one pass, since a
         template renders a page of 50 actors with 30 columns ten times slower."""
         cards = escape(reverse("map_actor", args=[self.map.pk, 0])[: -len("0/")])
+        # The card's way back keeps the reader's search, filters and page.
+        shown = self.request.GET.urlencode()
+        back = escape("?" + urlencode({"zpet": shown})) if shown else ""
         opening = ['<td class="nowrap">' if c.key in NOWRAP else "<td>" for c in self.columns[1:]]
         found = []
         for pk, (name, *others) in table:
-            html = [f'<tr><td><a href="{cards}{int(pk)}/">{escape(name[0])}</a></td>']
+            html = [f'<tr><td><a href="{cards}{int(pk)}/{back}">{escape(name[0])}</a></td>']
             for start, cell in zip(opening, others, strict=True):
                 html += (start, "<br>".join(map(_lines, cell)), "</td>")
             html.append("</tr>")

@@ -230,6 +230,20 @@ def test_card_of_an_actor_outside_the_map_is_404(case_manager_client):
 
 
 @pytest.mark.django_db
+def test_a_card_opened_from_a_search_leads_back_to_that_search(case_manager_client, shared_map):
+    actor = ActorFactory(name="Krizové centrum", crisis_network=True)
+    ActorFactory(name="Poradna", crisis_network=True)
+
+    listed = case_manager_client.get(shared_map.get_absolute_url(), {"hledat": "krizov"})
+    card_url = reverse("map_actor", args=[shared_map.pk, actor.pk])
+    link = f'<a href="{card_url}?zpet=hledat%3Dkrizov">Krizové centrum</a>'
+    card = case_manager_client.get(card_url, {"zpet": "hledat=krizov"})
+
+    assert link in listed.content.decode()
+    assert f'<a href="{shared_map.get_absolute_url()}?hledat=krizov">' in card.content.decode()
+
+
+@pytest.mark.django_db
 def test_export_holds_the_visible_columns_and_rows(case_manager_client):
     ActorFactory(name="Alfa", phone="=1+1")
     ActorFactory(name="Beta", phone="222")
