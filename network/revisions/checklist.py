@@ -112,7 +112,11 @@ def build(revision: Revision) -> Checklist:
     ended = {(c.kind, c.key): c.label for c in changes if c.action == compare.ENDED}
     for change in changes:
         if change.kind == compare.MEMBERSHIP:
-            touched.add((compare.PLATFORM, change.key.split(":")[0]))
+            platform, actor = change.key.split(":")
+            # A member ended in the revision leaves its platforms as they were reviewed.
+            if change.action == compare.ENDED and (compare.ACTOR, actor) in ended:
+                continue
+            touched.add((compare.PLATFORM, platform))
     since = timezone.localtime(revision.opened_at).date()
     verification = (
         "verified_on",

@@ -118,7 +118,14 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         request.POST if "platform-form" in request.POST else None, instance=revision
     )
     if platform_form.is_bound and platform_form.is_valid():
-        platform_form.save()
+        saved = platform_form.save()
+        messages.success(
+            request,
+            gettext("The revision will be discussed at the platform “%(platform)s”.")
+            % {"platform": saved.platform}
+            if saved.platform
+            else gettext("The revision has no platform to be discussed at yet."),
+        )
         return redirect("admin:revision", year)
     built = checklist.build(revision)
     kind = request.GET.get("zaznam", "")

@@ -119,6 +119,15 @@ def test_checklist_without_a_selection_says_so(revision, coordinator_client):
     assert "Nebyl vybrán žádný záznam." in body(response)
 
 
+def test_ending_the_selected_asks_first(revision, coordinator_client):
+    page = body(coordinator_client.get(PAGE))
+
+    assert (
+        'data-confirm="Ukončit vybrané aktéry a platformy? Jejich čtenáři je už neuvidí; obnovit '
+        'je lze v administraci." onclick="return confirm(this.dataset.confirm)">Ukončit vybrané'
+    ) in page
+
+
 def test_not_verified_filter_lists_what_the_reminder_counts(db, coordinator_client, coordinator):
     first, second = ActorFactory(name="První"), ActorFactory(name="Druhá")
     services.open_revision(year=YEAR, user=coordinator)
@@ -259,10 +268,13 @@ def test_checklist_queries_do_not_grow_with_the_network(
 def test_platform_choice_is_kept_for_the_pack(revision, coordinator_client):
     platform = PlatformFactory(name="Tým pro mládež", status=Platform.Status.ACTIVE)
 
-    coordinator_client.post(PAGE, {"platform-form": "1", "platform": platform.pk})
+    response = coordinator_client.post(
+        PAGE, {"platform-form": "1", "platform": platform.pk}, follow=True
+    )
 
     revision.refresh_from_db()
     assert revision.platform == platform
+    assert "Revize se bude projednávat na platformě „Tým pro mládež“." in body(response)
 
 
 def test_checklist_search_ignores_case_and_diacritics(db, coordinator_client, coordinator):

@@ -177,6 +177,17 @@ def test_new_records_are_updated_and_marked_new(revision, coordinator):
     assert (item.state, item.new) == (checklist.UPDATED, True)
 
 
+def test_ending_an_actor_leaves_its_platforms_not_yet_reviewed(revision, coordinator):
+    member = PlatformMembership.objects.filter(actor__status="active").first()
+    platforms = set(member.actor.memberships.values_list("platform__name", flat=True))
+    services.end(kind=compare.ACTOR, ids=[member.actor_id], user=coordinator)
+
+    found = states(revision)
+
+    assert found[(compare.ACTOR, member.actor.name)] == checklist.ENDED
+    assert {found[(compare.PLATFORM, name)] for name in platforms} == {checklist.PENDING}
+
+
 def test_progress_counts_every_active_record(revision, coordinator):
     actor = Actor.objects.active().order_by("pk").first()
     services.verify(kind=compare.ACTOR, ids=[actor.pk], user=coordinator)
