@@ -303,6 +303,21 @@ def characteristic_column(characteristic: Shared) -> Column:
         }[characteristic.kind]
         annotation = joined(values, "actor_id", Value("0"), value)
 
+    # Sorted like the built-in columns: by the value (no before yes), texts in Czech order,
+    # choices in the options' order (several: by the first of them); actors without one last.
+    own = CharacteristicValue.objects.filter(
+        characteristic_id=characteristic.pk, actor_id=OuterRef("pk")
+    )
+    if characteristic.kind == kind.MULTICHOICE:
+        first = own.filter(options__isnull=False).order_by("options__order", "options__name")
+        ordering = Subquery(first.values("options__order")[:1])
+    elif characteristic.kind == kind.CHOICE:
+        ordering = Subquery(own.values("option__order")[:1])
+    elif characteristic.kind == kind.TEXT:
+        ordering = CzechOrder(Subquery(own.values("text")[:1]))
+    else:
+        ordering = Subquery(own.values(value)[:1])
+
     def lines(row) -> list[str]:
         found = [r[0] for r in _in_order(row[name])]
         if characteristic.kind == kind.BOOLEAN:
@@ -318,6 +333,7 @@ def characteristic_column(characteristic: Shared) -> Column:
         (name,),
         {name: annotation},
         lines=lines,
+        ordering=ordering,
         wide=characteristic.kind == kind.TEXT,
     )
 

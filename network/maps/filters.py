@@ -16,7 +16,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, format_lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceIterator
 
@@ -305,6 +305,8 @@ class PanelPart:
         if isinstance(widget, forms.Select):
             options = []
             for value, text in widget.choices:
+                if str(value) in ("", "unknown"):  # "---------" and "Unknown" mean any here
+                    text = pgettext("filter value", "any")
                 start = f'<option value="{escape(str(value))}"'
                 end = f">{escape(str(text))}</option>"
                 options.append((str(value), start + end, start + " selected" + end))

@@ -230,6 +230,43 @@ def test_card_of_an_actor_outside_the_map_is_404(case_manager_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "values", "ascending"),
+    [
+        ("number", {"Alfa": 7.5, "Beta": 12, "Gama": None}, ["Alfa", "Beta", "Gama"]),
+        ("text", {"Alfa": "čtvrtek", "Beta": "Cukrárna", "Gama": None}, ["Beta", "Alfa", "Gama"]),
+        ("boolean", {"Alfa": True, "Beta": False, "Gama": None}, ["Beta", "Alfa", "Gama"]),
+    ],
+)
+def test_maps_sort_by_a_shared_characteristic(case_manager_client, kind, values, ascending):
+    shared = CharacteristicFactory(name="Úvazky", kind=kind, visibility=Visibility.CASE_MANAGERS)
+    for name, value in values.items():
+        actor = ActorFactory(name=name)
+        if value is not None:
+            columns = {"text": None, kind: value}
+            CharacteristicValueFactory(actor=actor, characteristic=shared, **columns)
+    key = f"characteristic_{shared.pk}"
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["phone", key])
+
+    up = case_manager_client.get(map_.get_absolute_url(), {"razeni": key})
+    down = case_manager_client.get(map_.get_absolute_url(), {"razeni": f"-{key}"})
+
+    assert names(up) == ascending
+    assert names(down) == [*reversed(ascending[:2]), ascending[2]]
+
+
+@pytest.mark.django_db
+def test_the_any_choice_of_every_select_facet_reads_the_same(case_manager_client, shared_map):
+    CharacteristicFactory(kind=Characteristic.Kind.BOOLEAN, visibility=Visibility.CASE_MANAGERS)
+
+    page = case_manager_client.get(shared_map.get_absolute_url()).content.decode()
+
+    assert '<option value="unknown" selected>nezáleží</option>' in page  # yes/no facets
+    assert '<option value="" selected>nezáleží</option>' in page  # the characteristic's
+    assert "---------" not in page and "Neznámé" not in page
+
+
+@pytest.mark.django_db
 def test_a_card_opened_from_a_search_leads_back_to_that_search(case_manager_client, shared_map):
     actor = ActorFactory(name="Krizové centrum", crisis_network=True)
     ActorFactory(name="Poradna", crisis_network=True)
