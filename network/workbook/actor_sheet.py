@@ -706,7 +706,9 @@ def _apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing:
         row.record_id = pk
     new_rows = [(pk, *row) for pk, row in zip(new_ids, new_rows, strict=True)]
     changed_actors = []
-    fields = {"version"}
+    # bulk_update() and update() leave auto_now fields as they were.
+    now = timezone.now()
+    fields = {"version", "updated_at"}
     current = Actor.objects.in_bulk(changed_ids)
     for row in plan.changed:
         actor = current[row.record_id]
@@ -722,6 +724,7 @@ def _apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing:
             actor.verified_by_id = _user_id(user)
             fields.add("verified_by")
         actor.version += 1
+        actor.updated_at = now
         changed_actors.append(actor)
     if changed_actors:
         Actor.objects.bulk_update(changed_actors, sorted(fields), batch_size=500)
@@ -746,7 +749,10 @@ def _apply_actors(sheet_rows: ActorSheet, plan: SheetPlan, *, user, end_missing:
     if ended_ids:
         today = timezone.localdate()
         Actor.objects.filter(pk__in=ended_ids).update(
-            status=Actor.Status.ENDED, ended_on=today, version=models.F("version") + 1
+            status=Actor.Status.ENDED,
+            ended_on=today,
+            version=models.F("version") + 1,
+            updated_at=now,
         )
         record_history(
             list(Actor.objects.filter(pk__in=ended_ids)),

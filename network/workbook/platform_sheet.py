@@ -6,12 +6,11 @@ including actors the same file adds; memberships keep their representative and d
 only their role changes.
 """
 
-import datetime
 import re
 from collections import defaultdict
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actors.history import record_history
 from actors.models import Actor, Topic
@@ -272,11 +271,14 @@ def apply_platforms(plan: SheetPlan, actors: SheetPlan | None, *, user, end_miss
     for row, platform in zip(plan.added, created, strict=True):
         row.record_id = platform.pk
     current = Platform.objects.in_bulk(changed_ids)
-    changed, fields = [], {"version"}
+    # bulk_update() and update() leave auto_now fields as they were.
+    now = timezone.now()
+    changed, fields = [], {"version", "updated_at"}
     for row in plan.changed:
         platform = current[row.record_id]
         fields.update(_set_scalars(platform, row.state))
         platform.version += 1
+        platform.updated_at = now
         changed.append(platform)
     if changed:
         Platform.objects.bulk_update(changed, sorted(fields), batch_size=500)
@@ -300,8 +302,9 @@ def apply_platforms(plan: SheetPlan, actors: SheetPlan | None, *, user, end_miss
     if ended_ids:
         Platform.objects.filter(pk__in=ended_ids).update(
             status=Platform.Status.ENDED,
-            until_year=datetime.date.today().year,
+            until_year=timezone.localdate().year,
             version=models.F("version") + 1,
+            updated_at=now,
         )
         record_history(
             list(Platform.objects.filter(pk__in=ended_ids)),

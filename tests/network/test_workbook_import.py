@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from actors.models import Actor, ContactPerson, Note, Organisation
 from needs.models import NeedArea
@@ -477,6 +478,32 @@ def test_changing_one_end_of_the_age_range_is_checked_against_the_other():
     assert [p.located() for p in preview.errors] == [
         "Aktéři sítě, řádek 2, sloupec „Věk do“: Věk od je vyšší než věk do."
     ]
+
+
+@pytest.mark.django_db
+def test_records_the_import_changes_or_ends_have_their_updated_time_moved(coordinator):
+    from platforms.models import Platform
+    from tests.factories import PlatformFactory
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    edited, gone = ActorFactory(name="Poradna"), ActorFactory(name="Zmizelá služba")
+    platform, kept = PlatformFactory(name="Tým pro mládež"), ActorFactory(name="Škola")
+    Actor.objects.update(updated_at=long_ago)
+    Platform.objects.update(updated_at=long_ago)
+    book = exported_book()
+    set_cell(book[ACTORS], "Poradna", "Telefon", "222")
+    book[ACTORS].delete_rows(row_of(book[ACTORS], "Zmizelá služba"))
+    platforms = book["Mezioborové platformy"]
+    platforms.cell(2, columns(platforms)["Cíle"]).value = "Nové cíle"
+
+    preview = import_workbook(saved(book), user=coordinator, end_missing=True)
+
+    assert preview.errors == []
+    updated = dict(Actor.objects.values_list("name", "updated_at"))
+    assert updated[edited.name] > long_ago and updated[gone.name] > long_ago
+    assert updated[kept.name] == long_ago
+    platform.refresh_from_db()
+    assert platform.updated_at > long_ago
 
 
 @pytest.mark.django_db
