@@ -72,6 +72,11 @@ def test_coordinator_opens_the_revision_of_the_year(db, coordinator_client, coor
     page = body(coordinator_client.get(PAGE))
     assert "Poradna pro rodinu" in page
     assert "zatím neprověřeno" in page
+    coordinator.first_name, coordinator.last_name = "Lenka", "Vacková"
+    coordinator.save()
+    opened = timezone.localtime(revision.opened_at)
+    listed = body(coordinator_client.get(LIST))
+    assert f"<td>{opened.day}. {opened.month}. {opened.year}, Lenka Vacková</td>" in listed
 
 
 def test_a_second_open_revision_is_refused_with_a_message(revision, coordinator_client):

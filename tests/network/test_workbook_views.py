@@ -58,6 +58,7 @@ def test_refused_file_shows_problems_and_offers_no_confirmation(coordinator_clie
     assert "Problémy" in page
     assert "„&lt;script&gt;alert(1)&lt;/script&gt;“ není ano ani ne." in page
     assert "<script>alert(1)" not in page
+    assert f'<a href="{PAGE}" class="closelink">Nahrát opravený soubor</a>' in page
     assert 'name="digest"' not in page
 
 
