@@ -110,7 +110,10 @@ def _revision(year: int) -> Revision:
     )
 
 
-def revision_view(request: HttpRequest, year: int) -> HttpResponse:
+def revision_view(
+    request: HttpRequest, year: int, close_form: "CloseForm | None" = None
+) -> HttpResponse:
+    """The open revision's page (`close_form`: the close form as sent, with its errors)."""
     revision = _revision(year)
     if not revision.is_open:
         return _closed_view(request, revision)
@@ -142,7 +145,7 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         and (not unverified or (item.state != checklist.ENDED and not item.verified_since(since)))
     ]
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("strana"))
-    close_form = CloseForm(
+    close_form = close_form or CloseForm(
         initial={"platform": revision.platform_id, "discussed_on": timezone.localdate()}
     )
     context = _context(
@@ -235,9 +238,8 @@ def revision_close(request: HttpRequest, year: int) -> HttpResponse:
     if not revision.is_open:
         messages.error(request, gettext("The revision is already closed."))
     elif not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # The page again with what was chosen and the errors beside the fields.
+        return revision_view(request, year, close_form=form)
     else:
         try:
             services.close_revision(

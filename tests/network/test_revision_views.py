@@ -188,14 +188,18 @@ def test_close_form_offers_today_in_the_date_inputs_format(revision, coordinator
 
 
 def test_close_needs_the_confirmation(revision, coordinator_client):
+    platform = PlatformFactory(name="Tým pro mládež", status=Platform.Status.ACTIVE)
     response = coordinator_client.post(
         reverse("admin:revision_close", args=[YEAR]),
-        {"discussed_on": "2026-11-20"},
-        follow=True,
+        {"discussed_on": "2026-11-20", "platform": platform.pk},
     )
     revision.refresh_from_db()
     assert revision.status == Revision.Status.OPEN
-    assert "Toto pole je třeba vyplnit." in body(response)
+    page = body(response)
+    assert "Toto pole je třeba vyplnit." in page
+    # What was chosen stays chosen.
+    assert 'type="date" name="discussed_on" value="2026-11-20"' in page
+    assert f'<option value="{platform.pk}" selected>Tým pro mládež</option>' in page
 
 
 def test_close_freezes_the_revision(revision, coordinator_client, coordinator):
