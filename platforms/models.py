@@ -5,8 +5,8 @@ Depends on `actors` (members, topics) and `needs` (need areas).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -201,6 +201,12 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def last_year(year: int) -> models.Expression:
+        """`until_year` of platforms ended in `year`: never before their first year (a
+        platform planned to start later ends in the year it was to start)."""
+        return Greatest(Coalesce(models.F("since_year"), Value(year)), Value(year))
 
 
 class PlatformMembership(models.Model):

@@ -7,8 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,11 +126,11 @@ def end(*, kind: str, ids: list[int], user, on: datetime.date | None = None) -> 
             "pk", flat=True
         )
     )
-    # As the workbook import ends platforms: with the year (never before the first year).
     Platform.objects.filter(pk__in=found).update(
         status=Platform.Status.ENDED,
-        until_year=Greatest(Coalesce(F("since_year"), Value(on.year)), Value(on.year)),
+        until_year=Platform.last_year(on.year),
         version=F("version") + 1,
+        updated_at=timezone.now(),
     )
     record_history(
         list(Platform.objects.filter(pk__in=found).order_by("pk")),
@@ -216,22 +215,22 @@ def _without_notes_made_private(changes: list, content: dict) -> list:
 def _without_values_private_then(
     changes: list, characteristics: list, taken_at: datetime.datetime
 ) -> list:
-    """The changes of characteristics shared today that were coordinator-only (or not there)
+    """The changes of characteristics shared today whose column held no shared characteristic
     when the earlier snapshot was taken, without their old values: the snapshot holds them,
-    but they were never meant for the platform's meeting."""
-    columns = {c.name: c.pk for c in characteristics}
+    but they were never meant for the platform's meeting. By the column's name then (a
+    characteristic may have been renamed since, and another given its name)."""
+    columns = {c.name for c in characteristics}
     if not any(c.kind == compare.ACTOR and c.field in columns for c in changes):
         return changes
     then = (
         Characteristic.history.filter(history_date__lte=taken_at)
         .latest_of_each()
-        .values_list("id", "visibility", "history_type")
+        .values_list("name", "visibility", "history_type")
     )
-    shared_then = {pk for pk, visibility, kind in then if kind != "-" and visibility == SHARED}
+    shared_then = {name for name, visibility, kind in then if kind != "-" and visibility == SHARED}
     found = []
     for change in changes:
-        pk = columns.get(change.field) if change.kind == compare.ACTOR else None
-        if pk is not None and pk not in shared_then:
+        if change.kind == compare.ACTOR and change.field in columns - shared_then:
             if not change.new:
                 continue  # a value that was not shared then, removed since
             change = dataclasses.replace(change, old="")

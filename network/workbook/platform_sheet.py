@@ -302,7 +302,7 @@ def apply_platforms(plan: SheetPlan, actors: SheetPlan | None, *, user, end_miss
     if ended_ids:
         Platform.objects.filter(pk__in=ended_ids).update(
             status=Platform.Status.ENDED,
-            until_year=timezone.localdate().year,
+            until_year=Platform.last_year(timezone.localdate().year),
             version=models.F("version") + 1,
             updated_at=now,
         )

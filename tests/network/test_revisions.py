@@ -459,6 +459,28 @@ def test_meeting_pack_does_not_read_out_values_of_a_characteristic_shared_since(
     assert [cell for cell in cells if "koordinátor" in cell] == []
 
 
+def test_meeting_pack_reads_no_private_value_out_under_a_name_passed_on(demo, coordinator):
+    """A coordinator-only characteristic renamed, and a shared one given its old name: the
+    snapshot's column of that name held the private values."""
+    actor = Actor.objects.active().order_by("pk").first()
+    secret = CharacteristicFactory(name="Kapacita", visibility=Visibility.COORDINATOR)
+    shared = CharacteristicFactory(name="Spolupráce", visibility=Visibility.CASE_MANAGERS)
+    CharacteristicValueFactory(actor=actor, characteristic=secret, text="TAJNÁ kapacita")
+    CharacteristicValueFactory(actor=actor, characteristic=shared, text="sdílená")
+    revision = services.open_revision(year=YEAR, user=coordinator)
+    secret.name = "Stará kapacita"
+    secret.save()
+    shared.name = "Kapacita"
+    shared.save()
+
+    data, _content = services.meeting_pack(revision, user=coordinator)
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True)[CHANGES].values)
+    cells = [str(value) for row in rows for value in row if value is not None]
+    assert [cell for cell in cells if "TAJN" in cell] == []
+    assert [cell for cell in cells if cell == "sdílená"]
+
+
 def test_importing_the_shared_pack_keeps_private_notes(revision, coordinator):
     actor = Actor.objects.active().order_by("pk").first()
     NoteFactory(actor=actor, text="TAJNÉ interní", visibility=Note.Visibility.PRIVATE)

@@ -1,7 +1,7 @@
 """The platforms sheet of the workbook import: coordinators, members and their roles."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actors.models import Actor
 from network.workbook.importer import import_workbook, preview_workbook
@@ -144,3 +144,20 @@ def test_every_frequency_the_vocabulary_sheet_offers_is_read_as_such():
     assert [note for _, _, note in read] == [""] * 10
     assert {regularity for regularity, _, _ in read} - {""} == set(Platform.Regularity)
     assert {interval for _, interval, _ in read} - {""} == set(Platform.Interval)
+
+
+@pytest.mark.django_db
+def test_a_platform_that_starts_next_year_ended_by_an_import_ends_in_that_year(coordinator):
+    next_year = timezone.localdate().year + 1
+    planned = PlatformFactory(name="Plánovaná platforma", since_year=next_year)
+    PlatformFactory(name="Tým pro mládež")
+    book = exported_book()
+    sheet = book[PLATFORMS]
+    names = [cell.value for cell in sheet["B"]]
+    sheet.delete_rows(names.index("Plánovaná platforma") + 1)
+
+    preview = import_workbook(saved(book), user=coordinator, end_missing=True)
+
+    assert preview.errors == []
+    planned.refresh_from_db()
+    assert (planned.status, planned.until_year) == (Platform.Status.ENDED, next_year)
