@@ -110,10 +110,11 @@ def _revision(year: int) -> Revision:
     )
 
 
-def revision_view(
-    request: HttpRequest, year: int, close_form: "CloseForm | None" = None
-) -> HttpResponse:
-    """The open revision's page (`close_form`: the close form as sent, with its errors)."""
+# The close form as last sent when it was refused: shown again, with its errors, on the page.
+REFUSED_CLOSE = "revision_close"
+
+
+def revision_view(request: HttpRequest, year: int) -> HttpResponse:
     revision = _revision(year)
     if not revision.is_open:
         return _closed_view(request, revision)
@@ -145,8 +146,13 @@ def revision_view(
         and (not unverified or (item.state != checklist.ENDED and not item.verified_since(since)))
     ]
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("strana"))
-    close_form = close_form or CloseForm(
-        initial={"platform": revision.platform_id, "discussed_on": timezone.localdate()}
+    refused = request.session.pop(REFUSED_CLOSE, None)
+    close_form = (
+        CloseForm(refused)
+        if refused
+        else CloseForm(
+            initial={"platform": revision.platform_id, "discussed_on": timezone.localdate()}
+        )
     )
     context = _context(
         request,
@@ -239,7 +245,9 @@ def revision_close(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, gettext("The revision is already closed."))
     elif not form.is_valid():
         # The page again with what was chosen and the errors beside the fields.
-        return revision_view(request, year, close_form=form)
+        request.session[REFUSED_CLOSE] = {
+            name: request.POST.get(name, "") for name in ("platform", "discussed_on", "confirm")
+        }
     else:
         try:
             services.close_revision(

@@ -192,14 +192,18 @@ def test_close_needs_the_confirmation(revision, coordinator_client):
     response = coordinator_client.post(
         reverse("admin:revision_close", args=[YEAR]),
         {"discussed_on": "2026-11-20", "platform": platform.pk},
+        follow=True,
     )
     revision.refresh_from_db()
     assert revision.status == Revision.Status.OPEN
+    assert response.redirect_chain == [(PAGE, 302)]
     page = body(response)
     assert "Toto pole je třeba vyplnit." in page
-    # What was chosen stays chosen.
+    # What was chosen stays chosen, once: the page after is as usual.
     assert 'type="date" name="discussed_on" value="2026-11-20"' in page
     assert f'<option value="{platform.pk}" selected>Tým pro mládež</option>' in page
+    again = body(coordinator_client.get(PAGE))
+    assert "Toto pole je třeba vyplnit." not in again
 
 
 def test_close_freezes_the_revision(revision, coordinator_client, coordinator):
