@@ -105,7 +105,8 @@ class Column:
     annotations: dict = field(default_factory=dict)
     # The cell as a list of lines (text), from the row of values().
     lines: Callable[[dict], list[str]] = lambda row: []
-    ordering: Expression | str | None = None
+    # An expression, a field name, or several expressions (by the first, then the next).
+    ordering: Expression | str | tuple | None = None
     # Long text wraps in the list; short values stay on one line.
     wide: bool = False
 
@@ -310,9 +311,15 @@ def characteristic_column(characteristic: Shared) -> Column:
     )
     if characteristic.kind == kind.MULTICHOICE:
         first = own.filter(options__isnull=False).order_by("options__order", "options__name")
-        ordering = Subquery(first.values("options__order")[:1])
+        ordering = (
+            Subquery(first.values("options__order")[:1]),
+            CzechOrder(Subquery(first.values("options__name")[:1])),
+        )
     elif characteristic.kind == kind.CHOICE:
-        ordering = Subquery(own.values("option__order")[:1])
+        ordering = (
+            Subquery(own.values("option__order")[:1]),
+            CzechOrder(Subquery(own.values("option__name")[:1])),
+        )
     elif characteristic.kind == kind.TEXT:
         ordering = CzechOrder(Subquery(own.values("text")[:1]))
     else:
@@ -467,7 +474,11 @@ def ordered(queryset: QuerySet, column: Column | None, descending: bool) -> Quer
     name = CzechOrder("name")
     if column is None or column.key == "name":
         return queryset.order_by(name.desc() if descending else name.asc(), "-pk")
-    expression = column.ordering
-    expression = F(expression) if isinstance(expression, str) else expression
-    primary = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-    return queryset.order_by(primary, name.asc(), "-pk")
+    orderings = column.ordering if isinstance(column.ordering, tuple) else (column.ordering,)
+    primary = []
+    for expression in orderings:
+        expression = F(expression) if isinstance(expression, str) else expression
+        primary.append(
+            expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+        )
+    return queryset.order_by(*primary, name.asc(), "-pk")

@@ -20,6 +20,7 @@ from tests.factories import (
     ActorFactory,
     ActorTypeFactory,
     CharacteristicFactory,
+    CharacteristicOptionFactory,
     CharacteristicValueFactory,
     ContactPersonFactory,
     LocalPracticeFactory,
@@ -236,15 +237,37 @@ def test_card_of_an_actor_outside_the_map_is_404(case_manager_client):
         ("number", {"Alfa": 7.5, "Beta": 12, "Gama": None}, ["Alfa", "Beta", "Gama"]),
         ("text", {"Alfa": "čtvrtek", "Beta": "Cukrárna", "Gama": None}, ["Beta", "Alfa", "Gama"]),
         ("boolean", {"Alfa": True, "Beta": False, "Gama": None}, ["Beta", "Alfa", "Gama"]),
+        # Options unnumbered (order 0): by their names, in Czech order.
+        (
+            "option",
+            {"Alfa": "čtvrtletně", "Beta": "cyklicky", "Gama": None},
+            ["Beta", "Alfa", "Gama"],
+        ),
+        (
+            "options",
+            {"Alfa": "čtvrtletně", "Beta": "cyklicky", "Gama": None},
+            ["Beta", "Alfa", "Gama"],
+        ),
     ],
 )
 def test_maps_sort_by_a_shared_characteristic(case_manager_client, kind, values, ascending):
-    shared = CharacteristicFactory(name="Úvazky", kind=kind, visibility=Visibility.CASE_MANAGERS)
+    kinds = {"option": "choice", "options": "multichoice"}
+    shared = CharacteristicFactory(
+        name="Úvazky", kind=kinds.get(kind, kind), visibility=Visibility.CASE_MANAGERS
+    )
     for name, value in values.items():
         actor = ActorFactory(name=name)
-        if value is not None:
+        if value is None:
+            continue
+        if kind not in kinds:
             columns = {"text": None, kind: value}
             CharacteristicValueFactory(actor=actor, characteristic=shared, **columns)
+            continue
+        option = CharacteristicOptionFactory(characteristic=shared, name=value)
+        chosen = {"option": option} if kind == "option" else {}
+        made = CharacteristicValueFactory(actor=actor, characteristic=shared, text=None, **chosen)
+        if kind == "options":
+            made.options.set([option])
     key = f"characteristic_{shared.pk}"
     map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["phone", key])
 
