@@ -228,7 +228,7 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
         if found:
             problems += found
             continue
-        if not name:
+        if not name or need_key is None:  # below a refused area or need: reported there
             continue
         label = f"{need_name} › {name}"
         existing_need = needs.get(need_key)

@@ -234,3 +234,5 @@ def test_need_rows_below_an_unknown_area_are_not_reported_again(housing):
     assert [p.located() for p in preview.errors] == [
         f"{NEEDS}, řádek 2, sloupec „Oblast potřeb“: Oblast potřeb „SPORT“ neznám."
     ]
+    # Nor are they taken for new activities of no need.
+    assert preview.needs.added == []
