@@ -14,7 +14,8 @@ NOT_FILTERS = ("razeni", "page")
 
 def filter_query(data: QueryDict, filters: dict) -> str:
     """The map's filter as it stores it: the facets of `filters` (by name) the data sets, as
-    their form fields read them (a yes/no facet sends "unknown" for "any")."""
+    their form fields read them (a yes/no facet sends "unknown" for "any"); invalid values are
+    left out, as the builder's preview leaves them out."""
     query = QueryDict(mutable=True)
     for name, facet in filters.items():
         chosen = [value for value in data.getlist(name) if value != ""]
@@ -24,7 +25,7 @@ def filter_query(data: QueryDict, filters: dict) -> str:
         try:
             value = field.clean(field.widget.value_from_datadict(data, {}, name))
         except ValidationError:
-            value = chosen  # kept: the map then says its filter no longer holds
+            continue
         if value not in (None, "", [], ()):
             query.setlist(name, chosen)
     return query.urlencode()

@@ -93,7 +93,8 @@ class PlatformSheet(CellParser):
                 # "Osoba blízká, z. s." or "osoba Jana Nová" is an actor's name.
                 person = _PERSON.match(item)
                 if person:
-                    people.append(item[person.end() :].strip())
+                    if item[person.end() :].strip():  # "osoba:" alone names no one
+                        people.append(item[person.end() :].strip())
                 else:
                     actors.add(self.actors.get(item))
             person = values.at_most("; ".join(people), _LIMITS["coordinator_person"], header)

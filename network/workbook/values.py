@@ -157,9 +157,11 @@ class Names:
         self.ids: dict[str, object] = {}
         self.names: dict[object, str] = {}
         self.what = what
-        # By the name in lower case, as the database tells names apart ("Charita Opava" and
-        # "Charita-Opava" are two actors), and the loose keys several names share.
+        # By the name as written, then in lower case where no other name has it (PostgreSQL
+        # keeps names unique in lower case, SQLite folds only ASCII), and the loose keys that
+        # several names share ("Charita Opava" and "Charita-Opava" are two actors).
         self.exact: dict[str, object] = {}
+        self.lowered: dict[str, object] = {}
         self.shared: dict[str, list[str]] = {}
         # Cells repeat a few combinations: each is resolved (and shown) once, and equal
         # cells share one result.
@@ -173,7 +175,10 @@ class Names:
         first = self.ids.setdefault(loose, key)
         if first != key:
             self.shared.setdefault(loose, [self.names[first]]).append(name)
-        self.exact.setdefault(name.strip().lower(), key)
+        self.exact.setdefault(name.strip(), key)
+        lowered = name.strip().lower()
+        if self.lowered.setdefault(lowered, key) != key:
+            self.lowered[lowered] = None  # "ČEZ" and "čez": only as written
         self.names[key] = name
 
     def add(self, key, name: str) -> None:
@@ -182,12 +187,15 @@ class Names:
         self._shown.clear()
 
     def get(self, name: str):
-        found = self.exact.get(name.strip().lower())
+        found = self.exact.get(name.strip())
+        if found is None:
+            found = self.lowered.get(name.strip().lower())
         if found is not None:
             return found
         loose = header_key(name)
         if loose in self.shared:
-            alike = " i ".join(f"„{n}“" for n in self.shared[loose])
+            alike = [f"„{n}“" for n in self.shared[loose]]
+            alike = ", ".join(alike[:-1]) + " a " + alike[-1]
             raise ValueProblem(
                 f"{self.what} „{name}“ nelze určit jednoznačně: podobně se jmenují {alike}. "
                 "Napište název přesně."

@@ -128,8 +128,8 @@ def test_ending_the_selected_asks_first(revision, coordinator_client):
     page = body(coordinator_client.get(PAGE))
 
     assert (
-        'data-confirm="Ukončit vybrané aktéry a platformy? Jejich čtenáři je už neuvidí; obnovit '
-        'je lze v administraci." onclick="return confirm(this.dataset.confirm)">Ukončit vybrané'
+        'data-confirm="Ukončit vybrané aktéry a platformy? Z map a seznamů zmizí; obnovit je lze '
+        'v administraci." onclick="return confirm(this.dataset.confirm)">Ukončit vybrané'
     ) in page
 
 

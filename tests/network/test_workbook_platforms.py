@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone, translation
 
 from actors.models import Actor
+from network.workbook import values
 from network.workbook.importer import import_workbook, preview_workbook
 from platforms.models import Platform, PlatformMembership
 from tests.factories import ActorFactory, PlatformFactory, PlatformMembershipFactory
@@ -30,7 +31,7 @@ def located(preview) -> list[str]:
 @pytest.mark.django_db
 def test_several_coordinating_people_round_trip_and_stay_editable(coordinator):
     platform = PlatformFactory(name="Tým pro mládež")
-    data = edited({"Koordinátor": "osoba: Jana Nová; osoba: Petr Malý"})
+    data = edited({"Koordinátor": "osoba: Jana Nová; osoba: ; osoba: Petr Malý"})
 
     import_workbook(data, user=coordinator)
     platform.refresh_from_db()
@@ -70,9 +71,28 @@ def test_a_member_written_exactly_is_that_actor_not_one_named_alike():
     ]
     assert located(loose) == [
         "Mezioborové platformy, řádek 2, sloupec „Složení účastníků“: Aktéra „Charita  OPAVA!“ "
-        "nelze určit jednoznačně: podobně se jmenují „Charita Opava“ i „Charita-Opava“. Napište "
+        "nelze určit jednoznačně: podobně se jmenují „Charita Opava“ a „Charita-Opava“. Napište "
         "název přesně."
     ]
+
+
+def test_names_alike_in_case_only_are_told_apart_as_written():
+    """SQLite keeps "ČEZ" and "čez" apart (its lower() folds only ASCII)."""
+    names = values.Names(
+        [(1, "ČEZ"), (2, "čez"), (3, "Charita Opava"), (4, "Charita-Opava")], "Aktéra"
+    )
+    names.add(5, "Charita – Opava")
+
+    assert (names.get("ČEZ"), names.get(" čez "), names.get("charita-opava")) == (1, 2, 4)
+    with pytest.raises(values.ValueProblem) as alike:
+        names.get("Čez")
+    with pytest.raises(values.ValueProblem) as three:
+        names.get("CHARITA OPAVA!")
+    assert str(alike.value) == (
+        "Aktéra „Čez“ nelze určit jednoznačně: podobně se jmenují „ČEZ“ a „čez“. Napište název "
+        "přesně."
+    )
+    assert "„Charita Opava“, „Charita-Opava“ a „Charita – Opava“" in str(three.value)
 
 
 @pytest.mark.django_db
