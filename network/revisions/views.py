@@ -248,6 +248,7 @@ def revision_close(request: HttpRequest, year: int) -> HttpResponse:
         request.session[REFUSED_CLOSE] = {
             name: request.POST.get(name, "") for name in ("platform", "discussed_on", "confirm")
         }
+        return redirect(reverse("admin:revision", args=[year]) + "#revision-close")
     else:
         try:
             services.close_revision(

@@ -196,7 +196,7 @@ def test_close_needs_the_confirmation(revision, coordinator_client):
     )
     revision.refresh_from_db()
     assert revision.status == Revision.Status.OPEN
-    assert response.redirect_chain == [(PAGE, 302)]
+    assert response.redirect_chain == [(f"{PAGE}#revision-close", 302)]
     page = body(response)
     assert "Toto pole je třeba vyplnit." in page
     # What was chosen stays chosen, once: the page after is as usual.
