@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from network import roles
@@ -24,6 +25,11 @@ def network_data(page):
     return {"platform": PlatformFactory(name="Tým pro mládež"), "school": school}
 
 
+# This year's revision: once it is closed, home points to it.
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+
+
 def test_coordinator_runs_the_revision(page, network_data):
     coordinator = UserFactory(username="koordinace", is_staff=True, groups=[roles.COORDINATOR])
     log_in(page, coordinator)
@@ -31,9 +37,9 @@ def test_coordinator_runs_the_revision(page, network_data):
 
     page.goto(reverse("admin:index"))
     page.get_by_role("link", name="Roční revize", exact=True).click()
-    page.get_by_label("Rok").fill("2026")
+    page.get_by_label("Rok").fill(str(YEAR))
     page.get_by_role("button", name="Otevřít revizi").click()
-    expect(page.locator("h1")).to_have_text("Revize 2026")
+    expect(page.locator("h1")).to_have_text(f"Revize {YEAR}")
     expect(page.locator("#revision-progress")).to_contain_text("0 / 2 (0 %)")
 
     page.get_by_role("checkbox", name="Rodinné centrum Hnízdo").check()
@@ -62,18 +68,19 @@ def test_coordinator_runs_the_revision(page, network_data):
     assert about["Projednává platforma"] == "Tým pro mládež"
 
     close = page.locator("#revision-close")
-    close.get_by_label("Projednáno dne").fill("2026-11-20")
+    close.get_by_label("Projednáno dne").fill(TODAY.isoformat())
     close.get_by_label("Beru na vědomí").check()
     close.get_by_role("button", name="Uzavřít a zmrazit revizi").click()
-    expect(page.locator(".messagelist")).to_contain_text("Revize 2026 je uzavřená a zmrazená.")
-    expect(page.locator("#revision-closed")).to_contain_text("Tým pro mládež (20. 11. 2026)")
+    expect(page.locator(".messagelist")).to_contain_text(f"Revize {YEAR} je uzavřená a zmrazená.")
+    discussed = f"Tým pro mládež ({TODAY.day}. {TODAY.month}. {TODAY.year})"
+    expect(page.locator("#revision-closed")).to_contain_text(discussed)
     screenshot(page, "revision-closed")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Stáhnout zmrazený sešit").click()
-    frozen = Revision.objects.get(year=2026).snapshot
+    frozen = Revision.objects.get(year=YEAR).snapshot
     assert download.value.path().read_bytes() == bytes(frozen.workbook)
 
     page.goto(reverse("home"))
-    expect(page.locator("#reminders")).to_contain_text("Žádná revize není otevřená")
+    expect(page.locator("#reminders")).to_contain_text(f"Revize {YEAR} je uzavřená.")
     screenshot(page, "revision-home-reminders")
