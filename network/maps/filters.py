@@ -57,8 +57,10 @@ class ActorFilter(django_filters.FilterSet):
     oblast = django_filters.MultipleChoiceFilter(
         label=_("need area"), method="need_area", widget=MULTIPLE
     )
+    # Columns of the actor itself: no duplicate rows, so no DISTINCT (django-filter's default
+    # for several choices), which PostgreSQL refuses beside an ordering by a subquery.
     typ = django_filters.MultipleChoiceFilter(
-        label=_("actor type"), field_name="actor_type_id", widget=MULTIPLE
+        label=_("actor type"), field_name="actor_type_id", widget=MULTIPLE, distinct=False
     )
     cilova_skupina = django_filters.MultipleChoiceFilter(
         label=_("target group"), method="target_group", widget=MULTIPLE
@@ -84,7 +86,11 @@ class ActorFilter(django_filters.FilterSet):
         choices=[(Focus.PREVENTION, _("prevention")), (Focus.INTERVENTION, _("intervention"))],
     )
     kapacita = django_filters.MultipleChoiceFilter(
-        label=_("capacity"), field_name="capacity", choices=Actor.Capacity.choices, widget=MULTIPLE
+        label=_("capacity"),
+        field_name="capacity",
+        choices=Actor.Capacity.choices,
+        widget=MULTIPLE,
+        distinct=False,
     )
     krizova_sit = django_filters.BooleanFilter(
         label=_("crisis network"),

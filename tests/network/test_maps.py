@@ -255,8 +255,9 @@ def test_maps_sort_by_a_shared_characteristic(case_manager_client, kind, values,
     shared = CharacteristicFactory(
         name="Úvazky", kind=kinds.get(kind, kind), visibility=Visibility.CASE_MANAGERS
     )
+    school = ActorTypeFactory(name="Základní škola")
     for name, value in values.items():
-        actor = ActorFactory(name=name)
+        actor = ActorFactory(name=name, actor_type=school)
         if value is None:
             continue
         if kind not in kinds:
@@ -272,7 +273,8 @@ def test_maps_sort_by_a_shared_characteristic(case_manager_client, kind, values,
     map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["phone", key])
 
     up = case_manager_client.get(map_.get_absolute_url(), {"razeni": key})
-    down = case_manager_client.get(map_.get_absolute_url(), {"razeni": f"-{key}"})
+    # With a facet of several choices too (PostgreSQL refuses DISTINCT beside this ordering).
+    down = case_manager_client.get(map_.get_absolute_url(), {"razeni": f"-{key}", "typ": school.pk})
 
     assert names(up) == ascending
     assert names(down) == [*reversed(ascending[:2]), ascending[2]]
