@@ -109,6 +109,8 @@ class Column:
     ordering: Expression | str | tuple | None = None
     # Long text wraps in the list; short values stay on one line.
     wide: bool = False
+    # The cell of an export where it is a number a spreadsheet computes with (else its lines).
+    number: Callable[[dict], float | None] | None = None
 
     def cell(self, row: dict) -> list[str]:
         return [line for line in self.lines(row) if line]
@@ -334,6 +336,10 @@ def characteristic_column(characteristic: Shared) -> Column:
             return [_number(v) for v in found if v]
         return ["; ".join(found)] if characteristic.kind == kind.MULTICHOICE else found
 
+    def number(row) -> float | None:
+        found = [r[0] for r in _in_order(row[name]) if r[0]]
+        return float(Decimal(found[0])) if found else None  # one value per actor
+
     return Column(
         f"characteristic_{characteristic.pk}",
         characteristic.name,
@@ -342,6 +348,7 @@ def characteristic_column(characteristic: Shared) -> Column:
         lines=lines,
         ordering=ordering,
         wide=characteristic.kind == kind.TEXT,
+        number=number if characteristic.kind == kind.NUMBER else None,
     )
 
 

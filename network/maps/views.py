@@ -367,8 +367,8 @@ def map_export(request, pk: int):
     stream = io.BytesIO()
     writer = WorkbookWriter(stream)
     cells = (
-        ["\n".join(cell) for cell in row_cells]
-        for _, row_cells in actors.table(rows(actors.ordered(), columns))
+        [c.number(row) if c.number else "\n".join(c.cell(row)) for c in columns]
+        for row in rows(actors.ordered(), columns)
     )
     writer.write_sheet(
         Sheet(sheet_name(map_.name), [capfirst(str(c.label)) for c in columns], cells, {}), {}

@@ -327,6 +327,32 @@ def test_export_holds_the_visible_columns_and_rows(case_manager_client):
 
 
 @pytest.mark.django_db
+def test_export_writes_a_number_characteristic_as_numbers(case_manager_client):
+    staff = CharacteristicFactory(
+        name="Úvazky", kind=Characteristic.Kind.NUMBER, visibility=Visibility.CASE_MANAGERS
+    )
+    for name, number in (("Alfa", "7.5"), ("Beta", "12"), ("Gama", None)):
+        actor = ActorFactory(name=name)
+        if number is not None:
+            CharacteristicValueFactory(actor=actor, characteristic=staff, text=None, number=number)
+    key = f"characteristic_{staff.pk}"
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=[key])
+
+    page = case_manager_client.get(map_.get_absolute_url()).content.decode()
+    response = case_manager_client.get(reverse("map_export", args=[map_.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Název aktéra", "Úvazky"],
+        ["Alfa", 7.5],
+        ["Beta", 12],
+        ["Gama", None],
+    ]
+    assert sheet["B2"].data_type == "n"
+    assert "<td>7,5</td>" in page  # the page shows it the Czech way
+
+
+@pytest.mark.django_db
 def test_private_notes_never_reach_the_map(case_manager_client):
     actor = ActorFactory(name="Poradna")
     NoteFactory(actor=actor, text="SDÍLENÁ poznámka", visibility=Note.Visibility.SHARED)
