@@ -490,6 +490,10 @@ class SheetPlan:
     unchanged: int = 0
     missing: list[tuple[int, str]] = field(default_factory=list)
 
+    def missing_links(self, url_name: str) -> list[tuple[int, str, str]]:
+        """The records missing from the file with the URL name of their admin page."""
+        return [(pk, name, url_name) for pk, name in self.missing]
+
 
 class ImportConflict(Exception):
     """The database changed between the preview and the confirmation."""

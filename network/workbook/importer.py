@@ -42,9 +42,7 @@ class Section:
     @property
     def missing(self) -> list[tuple[int, str, str]]:
         """The records missing from the file: (pk, name, the URL name of their admin page)."""
-        found = [(pk, name, self.change_url) for pk, name in self.plan.missing]
-        needs = getattr(self.plan, "missing_needs", [])
-        return [(pk, name, need_sheet.NEED_URL) for pk, name in needs] + found
+        return self.plan.missing_links(self.change_url)
 
 
 @dataclass

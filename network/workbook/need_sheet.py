@@ -43,6 +43,10 @@ class NeedPlan(SheetPlan):
     # Needs missing from the file (`missing` holds the activities), listed as well.
     missing_needs: list = field(default_factory=list)
 
+    def missing_links(self, url_name: str) -> list[tuple[int, str, str]]:
+        needs = [(pk, name, NEED_URL) for pk, name in self.missing_needs]
+        return needs + super().missing_links(url_name)
+
 
 class NeedSheet:
     def __init__(self, actors: SheetPlan | None):
@@ -83,7 +87,7 @@ def _current():
             if line := _read_back(one_line(text)):
                 by_need[need_id].append(line)
     for pk, area_id, name in Need.objects.values_list("pk", "area_id", "name"):
-        names[pk] = name
+        names[pk] = name  # all of them: two names alike would share one key of `needs`
         needs[(area_id, header_key(name))] = (
             pk,
             name,
