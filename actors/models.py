@@ -658,8 +658,7 @@ class Characteristic(models.Model):
         # Values are stored by kind (a choice as its option, a number as a number): under
         # another kind they would silently vanish from maps, cards and exports.
         if self.pk is not None:
-            stored = Characteristic.objects.filter(pk=self.pk).values_list("kind", flat=True)
-            was = stored.first()
+            was = Characteristic.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
             count = self.values.count() if was not in (None, self.kind) else 0
             if count:
                 raise ValidationError(
