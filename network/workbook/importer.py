@@ -14,8 +14,9 @@ from actors.resources import NeedActivityResource
 from needs.resources import SHEET as NEEDS
 from platforms.resources import SHEET as PLATFORMS
 
-from . import actor_sheet, need_sheet, platform_sheet
+from . import actor_sheet, actor_writes, need_sheet, platform_sheet
 from .limits import WorkbookRefused
+from .plan import ImportConflict, SheetPlan
 from .reader import Problem, SheetSpec, read_workbook
 
 LOCK_ID = 5_316_001  # one import at a time (PostgreSQL advisory lock)
@@ -48,8 +49,8 @@ class Section:
 @dataclass
 class Preview:
     problems: list[Problem] = field(default_factory=list)
-    actors: actor_sheet.SheetPlan | None = None
-    platforms: actor_sheet.SheetPlan | None = None
+    actors: SheetPlan | None = None
+    platforms: SheetPlan | None = None
     needs: need_sheet.NeedPlan | None = None
     sheets: list[str] = field(default_factory=list)
     has_macros: bool = False
@@ -252,12 +253,12 @@ def _import(data: bytes, *, user, end_missing: bool, expected_digest: str | None
         if preview.refused:
             return preview
         if expected_digest is not None and preview.digest() != expected_digest:
-            raise actor_sheet.ImportConflict(
+            raise ImportConflict(
                 "Od náhledu se síť změnila (někdo mezitím upravil záznamy), takže by import "
                 "provedl něco jiného, než jste viděli. Zkontrolujte nový náhled."
             )
         if preview.actors is not None:
-            actor_sheet.apply_actors(actors, preview.actors, user=user, end_missing=end_missing)
+            actor_writes.apply_actors(actors, preview.actors, user=user, end_missing=end_missing)
         if preview.platforms is not None:
             platform_sheet.apply_platforms(
                 preview.platforms, preview.actors, user=user, end_missing=end_missing

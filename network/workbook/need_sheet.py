@@ -18,7 +18,7 @@ from needs.models import Activity, Focus, FulfilmentSign, Need, NeedArea, Risk
 from needs.resources import SHEET, labels, one_line
 
 from . import values
-from .actor_sheet import REASON, RowPlan, SheetPlan
+from .plan import REASON, RowPlan, SheetPlan
 from .reader import Problem, SheetData, SheetSpec, clean_cell, header_key
 
 AREA, NEED, SIGNS, RISKS = "Oblast potřeb", "Potřeba", "Naplňování potřeby", "Rizika nenaplnění"

@@ -20,7 +20,7 @@ from platforms.models import ParticipantGroup, Platform, PlatformMembership, Pla
 from platforms.resources import PERSON_PREFIX, SHEET, PlatformResource, coordinating_people
 
 from . import values
-from .actor_sheet import REASON, CellParser, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
+from .plan import REASON, CellParser, ImportConflict, RowPlan, SheetPlan, as_read, same_cell
 from .reader import Problem, SheetData, SheetSpec, header_key
 
 REQUIRED = ["Název platformy", "Typ platformy"]

@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import WorkbookUpload
-from .actor_sheet import ImportConflict
 from .export import TEMPLATE_SHEETS, export_workbook, workbook_filename
 from .importer import import_workbook, preview_workbook
 from .limits import MAX_FILE_BYTES
+from .plan import ImportConflict
 
 SHOWN = 300
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from actors.models import Actor, ContactPerson, Note, Organisation
 from needs.models import NeedArea
-from network.workbook import actor_sheet
+from network.workbook import actor_sheet, actor_writes
 from network.workbook.importer import import_workbook, preview_workbook
+from network.workbook.plan import ImportConflict
 from network.workbook.reader import Problem
 from tests.factories import (
     ActorFactory,
@@ -234,8 +235,8 @@ def test_an_actor_saved_during_the_import_stops_it_cleanly():
     preview, sheet = preview_workbook(saved(book))
     Actor.objects.filter(pk=actor.pk).update(phone="222", version=actor.version + 1)
 
-    with pytest.raises(actor_sheet.ImportConflict, match="„Poradna“"):
-        actor_sheet.apply_actors(sheet, preview.actors, user=None, end_missing=False)
+    with pytest.raises(ImportConflict, match="„Poradna“"):
+        actor_writes.apply_actors(sheet, preview.actors, user=None, end_missing=False)
     actor.refresh_from_db()
     assert actor.phone == "222"
 
@@ -661,15 +662,15 @@ def test_a_bulk_load_writes_what_the_usual_import_writes(coordinator, monkeypatc
         return found
 
     usual = imported()
-    monkeypatch.setattr(actor_sheet, "BULK_LOAD", 2)
+    monkeypatch.setattr(actor_writes, "BULK_LOAD", 2)
     loads = []
-    bulk_load = actor_sheet.foreign_keys_checked_at_end
+    bulk_load = actor_writes.foreign_keys_checked_at_end
 
     def counted(*args, **kwargs):
         loads.append(args)
         return bulk_load(*args, **kwargs)
 
-    monkeypatch.setattr(actor_sheet, "foreign_keys_checked_at_end", counted)
+    monkeypatch.setattr(actor_writes, "foreign_keys_checked_at_end", counted)
     assert imported() == usual
     assert len(loads) == 1
     assert usual[0][2] and usual[0][3] and usual[0][4] and usual[0][5] == 1
@@ -693,13 +694,13 @@ def test_a_row_the_database_refuses_at_apply_changes_nothing_and_says_so(
     sheet.cell(2, columns(sheet)["Název aktéra"]).value = "Poradna Vlašim"
     data = saved(book)
     before = database_checksum()
-    organisations = actor_sheet._organisations
+    organisations = actor_writes._organisations
 
     def meanwhile(plan):
         ActorFactory(name="poradna vlašim")
         return organisations(plan)
 
-    monkeypatch.setattr(actor_sheet, "_organisations", meanwhile)
+    monkeypatch.setattr(actor_writes, "_organisations", meanwhile)
 
     preview = import_workbook(data, user=coordinator)
 
