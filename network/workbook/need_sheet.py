@@ -3,8 +3,9 @@ who can do them and the local practice.
 
 A row is an activity of a need (or a need alone, with an empty `Činnost`). An empty or merged
 `Oblast potřeb` / `Potřeba` cell means "same as above". Needs match by area and name,
-activities by need and name. The sheet is small (dozens to hundreds of rows), so both sides
-are compared whole.
+activities by need and name: a name written exactly (but for case), else the one name like it
+but for diacritics, spaces and punctuation. The sheet is small (dozens to hundreds of rows),
+so both sides are compared whole.
 """
 
 from collections import defaultdict
@@ -38,7 +39,7 @@ NEED_URL, ACTIVITY_URL = "admin:needs_need_change", "admin:needs_activity_change
 
 @dataclass
 class NeedPlan(SheetPlan):
-    # Existing needs by (area, name key): new activities and signs attach to them.
+    # The needs of the file that exist, by their key: new activities and signs attach to them.
     need_ids: dict = field(default_factory=dict)
     # Needs missing from the file (`missing` holds the activities), listed as well.
     missing_needs: list = field(default_factory=list)
@@ -77,8 +78,11 @@ def _read_back(text: str) -> str:
 
 
 def _current():
-    """Needs by (area, name key) and activities by (need id, name key), with their states."""
-    needs, names = {}, {}
+    """Needs by pk (name, state), activities by pk (name, need, state), and their names: of
+    needs by area, of activities by need (`values.Names`: of two names alike, the one written
+    wins)."""
+    needs, activities = {}, {}
+    need_names, activity_names = defaultdict(list), defaultdict(list)
     signs, risks = defaultdict(list), defaultdict(list)
     for model, by_need in ((FulfilmentSign, signs), (Risk, risks)):
         for need_id, text in model.objects.order_by("need", "order", "id").values_list(
@@ -87,12 +91,8 @@ def _current():
             if line := _read_back(one_line(text)):
                 by_need[need_id].append(line)
     for pk, area_id, name in Need.objects.values_list("pk", "area_id", "name"):
-        names[pk] = name  # all of them: two names alike would share one key of `needs`
-        needs[(area_id, header_key(name))] = (
-            pk,
-            name,
-            {SIGNS: tuple(signs[pk]), RISKS: tuple(risks[pk])},
-        )
+        needs[pk] = (name, {SIGNS: tuple(signs[pk]), RISKS: tuple(risks[pk])})
+        need_names[area_id].append((pk, _read_back(name)))
     types, involved = defaultdict(set), defaultdict(set)
     for activity_id, type_id in ActorType.activities.through.objects.values_list(
         "activity_id", "actortype_id"
@@ -103,11 +103,10 @@ def _current():
         "localpractice__activity_id", "actor_id"
     ):
         involved[activity_id].add(actor_id)
-    activities = {}
     for pk, need_id, name, focus in Activity.objects.values_list("pk", "need_id", "name", "focus"):
-        activities[(need_id, header_key(name))] = (
-            pk,
+        activities[pk] = (
             name,
+            need_id,
             {
                 FOCUS: focus,
                 TYPES: frozenset(types[pk]),
@@ -115,7 +114,24 @@ def _current():
                 INVOLVED: frozenset(involved[pk]),
             },
         )
-    return needs, names, activities
+        activity_names[need_id].append((pk, _read_back(name)))
+    return (
+        needs,
+        {area: values.Names(pairs, "Potřebu") for area, pairs in need_names.items()},
+        activities,
+        {need: values.Names(pairs, "Činnost") for need, pairs in activity_names.items()},
+    )
+
+
+def _key(scope, names: dict, name: str) -> tuple:
+    """A need's key (scope: its area) or an activity's (scope: its need, None if new): (scope,
+    pk) of an existing one, else (scope, "new", name key). ValueProblem if several are alike."""
+    found = names[scope].find(name) if scope in names else None
+    return (scope, found) if found is not None else (scope, "new", header_key(name))
+
+
+def _existing_id(key: tuple) -> int | None:
+    return key[1] if len(key) == 2 else None
 
 
 def _many(names: values.Names, cell, column: str, found: list[Problem], where: dict):
@@ -146,7 +162,7 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
     """
     present = {header_key(h) for h in data.headers}
     has = {h: header_key(h) in present for h in (SIGNS, RISKS, FOCUS, TYPES, PRACTICE, INVOLVED)}
-    needs, need_names, activities = _current()
+    needs, need_names, activities, activity_names = _current()
     plan = NeedPlan()
     area = need_name = None
     seen_needs: dict[tuple, dict] = {}
@@ -174,7 +190,12 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
             found.append(Problem("Chybí potřeba (ani v řádcích nad).", column=NEED, **where))
         need_key = None
         if area is not None and area is not REFUSED and need_name and need_name is not REFUSED:
-            need_key = (area, header_key(need_name))
+            try:
+                need_key = _key(area, need_names, need_name)
+            except values.ValueProblem as problem:
+                need_name = REFUSED
+                found.append(Problem(str(problem), column=NEED, **where))
+        if need_key is not None:
             need = seen_needs.setdefault(
                 need_key, {"row": number, "name": need_name, "texts": {}, "rows": {}}
             )
@@ -199,8 +220,14 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
         except values.ValueProblem as problem:
             found.append(Problem(str(problem), column=ACTIVITY, **where))
             name = ""
+        activity_key = None
         if need_key is not None and name:
-            activity_key = (need_key, header_key(name))
+            try:
+                activity_key = _key(_existing_id(need_key), activity_names, name)
+            except values.ValueProblem as problem:
+                found.append(Problem(str(problem), column=ACTIVITY, **where))
+        if activity_key is not None:
+            activity_key = (need_key, *activity_key[1:])
             if activity_key in seen_activities:
                 found.append(
                     Problem(
@@ -235,14 +262,13 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
         if not name or need_key is None:  # below a refused area or need: reported there
             continue
         label = f"{need_name} › {name}"
-        existing_need = needs.get(need_key)
-        existing = activities.get((existing_need[0], header_key(name))) if existing_need else None
-        if existing is None:
+        pk = _existing_id(activity_key)
+        if pk is None:
             changes = [(h, "", shown) for h, v in state.items() if (shown := sheet.show(h, v))]
             state.update(kind="activity", need=need_key, name=name)
             plan.added.append(RowPlan(number, label, None, state, changes, url_name=ACTIVITY_URL))
             continue
-        pk, old_name, old = existing
+        old_name, _, old = activities[pk]
         changes = [
             (h, sheet.show(h, old[h]), sheet.show(h, v)) for h, v in state.items() if v != old[h]
         ]
@@ -257,9 +283,9 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
             plan.unchanged += 1
     # Needs: new ones, renamed ones, and changed signs or risks.
     for need_key, need in seen_needs.items():
-        existing = needs.get(need_key)
+        pk = _existing_id(need_key)
         state = {h: need["texts"].get(h, ()) for h in (SIGNS, RISKS) if has[h]}
-        if existing is None:
+        if pk is None:
             changes = [(NEED, "", need["name"])] + [
                 (h, "", sheet.show(h, v)) for h, v in state.items() if v
             ]
@@ -268,7 +294,7 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
                 RowPlan(need["row"], need["name"], None, state, changes, None, NEED_URL)
             )
             continue
-        pk, old_name, old = existing
+        old_name, old = needs[pk]
         changes = [
             (h, sheet.show(h, old[h]), sheet.show(h, v)) for h, v in state.items() if v != old[h]
         ]
@@ -278,16 +304,16 @@ def plan_needs(sheet: NeedSheet, data: SheetData, problems: list[Problem]) -> Ne
         if changes:
             state.update(kind="need", need=need_key)
             plan.changed.append(RowPlan(need["row"], need["name"], pk, state, changes, 0, NEED_URL))
-    plan.need_ids = {key: pk for key, (pk, _, _) in needs.items()}
+    plan.need_ids = {key: _existing_id(key) for key in seen_needs if _existing_id(key)}
     # Neither needs nor activities have a lifecycle: those missing from the file are listed,
     # never deleted (the importer's Section(ends_missing=False)).
-    listed_needs = {needs[k][0] for k in seen_needs if k in needs}
-    listed_activities = {(needs[k[0]][0], k[1]) for k in seen_activities if k[0] in needs}
-    plan.missing_needs = [(pk, name) for pk, name in need_names.items() if pk not in listed_needs]
+    listed_needs = set(plan.need_ids.values())
+    listed_activities = {_existing_id(key) for key in seen_activities}
+    plan.missing_needs = [(pk, name) for pk, (name, _) in needs.items() if pk not in listed_needs]
     plan.missing = [
-        (pk, f"{need_names[key[0]]} › {name}")
-        for key, (pk, name, _) in activities.items()
-        if key not in listed_activities
+        (pk, f"{needs[need_id][0]} › {name}")
+        for pk, (name, need_id, _) in activities.items()
+        if pk not in listed_activities
     ]
     return plan
 

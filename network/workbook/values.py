@@ -187,6 +187,13 @@ class Names:
         self._shown.clear()
 
     def get(self, name: str):
+        found = self.find(name)
+        if found is None:
+            raise ValueProblem(self.unknown(name))
+        return found
+
+    def find(self, name: str):
+        """The key of the name, or None if no name is like it; ValueProblem if several are."""
         found = self.exact.get(name.strip())
         if found is None:
             found = self.lowered.get(name.strip().lower())
@@ -200,10 +207,7 @@ class Names:
                 f"{self.what} „{name}“ nelze určit jednoznačně: podobně se jmenují {alike}. "
                 "Napište název přesně."
             )
-        found = self.ids.get(loose)
-        if found is None:
-            raise ValueProblem(self.unknown(name))
-        return found
+        return self.ids.get(loose)
 
     def unknown(self, name: str) -> str:
         message = f"{self.what} „{name}“ neznám."

@@ -236,3 +236,56 @@ def test_need_rows_below_an_unknown_area_are_not_reported_again(housing):
     ]
     # Nor are they taken for new activities of no need.
     assert preview.needs.added == []
+
+
+@pytest.fixture
+def twins(housing):
+    """A need beside another whose name differs only in diacritics (typed twice), each with an
+    activity named alike."""
+    twin = NeedFactory(name="Bezpecne bydleni", area=housing.area)
+    ActivityFactory(need=twin, name="Poradenstvi k bydleni")
+    return twin
+
+
+def test_needs_and_activities_alike_but_for_diacritics_round_trip(twins, coordinator):
+    data = saved(exported_book())
+
+    preview, _ = preview_workbook(data)
+
+    assert preview.errors == []
+    assert preview.change_count == 0
+    assert preview.needs.missing_needs == []
+    assert preview.needs.missing == []
+
+
+def test_need_alike_two_needs_is_refused_naming_both(twins):
+    book = exported_book()
+    sheet = book[NEEDS]
+    row = row_with(sheet, "Činnost", "Poradenstvi k bydleni")
+    sheet.cell(row, columns(sheet)["Potřeba"]).value = "Bezpečne bydlení"
+
+    preview, _ = preview_workbook(saved(book))
+
+    assert [p.located() for p in preview.errors] == [
+        f"{NEEDS}, řádek {row}, sloupec „Potřeba“: Potřebu „Bezpečne bydlení“ nelze určit "
+        "jednoznačně: podobně se jmenují „Bezpecne bydleni“ a „Bezpečné bydlení“. "
+        "Napište název přesně."
+    ]
+
+
+def test_activity_of_one_of_two_needs_alike_changes_only_there(twins, housing, coordinator):
+    book = exported_book()
+    sheet = book[NEEDS]
+    row = row_with(sheet, "Činnost", "Poradenstvi k bydleni")
+    sheet.cell(row, columns(sheet)["Zaměření činnosti"]).value = "intervence"
+
+    preview = import_workbook(saved(book), user=coordinator)
+
+    assert preview.errors == []
+    assert needs_changes(preview) == {
+        "Bezpecne bydleni › Poradenstvi k bydleni": [
+            ("Zaměření činnosti", "prevence", "intervence")
+        ]
+    }
+    assert list(twins.activities.values_list("focus", flat=True)) == ["intervention"]
+    assert list(housing.activities.values_list("focus", flat=True)) == ["prevention"] * 2
