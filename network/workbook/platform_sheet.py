@@ -169,7 +169,8 @@ def plan_platforms(sheet: PlatformSheet, data: SheetData, problems: list[Problem
     present = [h for h in sheet.headers if header_key(h) in data.headers]
     key_of = {header_key(h): h for h in present}
     compared = [h for h in present if h != "ID"]
-    by_name = {header_key(name): pk for pk, name in Platform.objects.values_list("pk", "name")}
+    # Rows without an ID match by name: as written (but for case), else the one name alike.
+    by_name = values.Names(Platform.objects.values_list("pk", "name"), "Platformu")
     plan, seen, new_rows = SheetPlan(), {}, {}
     for number, cells_by_key in data.rows:
         cells = {key_of[k]: v for k, v in cells_by_key.items() if k in key_of}
@@ -195,7 +196,12 @@ def plan_platforms(sheet: PlatformSheet, data: SheetData, problems: list[Problem
                 )
             )
             continue
-        platform_id = platform_id or by_name.get(header_key(name))
+        if platform_id is None:
+            try:
+                platform_id = by_name.find(name)
+            except values.ValueProblem as problem:
+                problems.append(Problem(str(problem), column="Název platformy", **where))
+                continue
         if platform_id is None:
             if header_key(name) in new_rows:
                 problems.append(
@@ -403,22 +409,24 @@ def check_participation(
         return
     with translation.override("cs"):  # the file's labels, whatever the interface's language
         roles = labels(PlatformMembership.Role)
-    if platforms is not None and platforms.rows:
-        expected = _sheet_participation(platforms, roles)
+    actor_key = _identity(Actor.objects.values_list("pk", "name"))
+    platform_key = _identity(Platform.objects.values_list("pk", "name"))
+    from_sheet = platforms is not None and bool(platforms.rows)
+    if from_sheet:
+        expected = _sheet_participation(platforms, roles, actor_key, platform_key)
         source = f"listu „{platforms.name}“"
     else:
         expected = _network_participation(roles)
         source = "síti"
-    by_id = {pk: header_key(name) for pk, name in Actor.objects.values_list("pk", "name")}
     for number, cells in actors.rows:
-        name = cells.get(header_key("Název aktéra"))
+        name = values.text(cells.get(header_key("Název aktéra")))
         try:
             actor_id = values.record_id(cells.get(header_key("ID")))
         except values.ValueProblem:
             continue  # reported by the actor sheet
-        key = by_id.get(actor_id) if platforms is None or not platforms.rows else None
-        wanted = expected.get(key or header_key(values.text(name)), {})
-        found = _participation(values.split_list(cells.get(header_key(PARTICIPATION))), roles)
+        wanted = expected.get(actor_id if actor_id and not from_sheet else actor_key(name), {})
+        items = values.split_list(cells.get(header_key(PARTICIPATION)))
+        found = {(platform_key(item), role) for item, role in _roles(items, roles)}
         if found != set(wanted):
             shown = "; ".join(sorted(wanted.values())) or "žádná"
             problems.append(
@@ -434,6 +442,21 @@ def check_participation(
             )
 
 
+def _identity(pairs):
+    """A name's record as the import resolves it (`values.Names`: as written, else the one
+    alike), else its loose key: names alike but for punctuation stay apart where both exist."""
+    names = values.Names(pairs, "")
+
+    def key(name: str):
+        try:
+            found = names.find(name.strip())
+        except values.ValueProblem:
+            found = None
+        return found if found is not None else header_key(name)
+
+    return key
+
+
 def member_role(item: str, roles: dict) -> tuple[str, str]:
     """The name and role of `Name (role)`, the role's label in any case; without a role, or
     with something else in the brackets (`Charita (Benešov)`), a standing member."""
@@ -446,44 +469,38 @@ def member_role(item: str, roles: dict) -> tuple[str, str]:
     return item, PlatformMembership.Role.MEMBER
 
 
-def _participation(items: list[str], roles: dict) -> set[tuple[str, str]]:
-    """(platform key, role) of `Platform (role)` items; without a role, a standing member."""
-    found = set()
-    for item in items:
-        name, role = member_role(item, roles)
-        found.add((header_key(name), role))
-    return found
+def _roles(items: list[str], roles: dict) -> list[tuple[str, str]]:
+    """(name, role) of `Name (role)` items; without a role, a standing member."""
+    return [member_role(item, roles) for item in items]
 
 
-def _entry(platform: str, role: str, roles: dict) -> tuple[tuple[str, str], str]:
-    shown = platform if role == PlatformMembership.Role.MEMBER else f"{platform} ({roles[role]})"
-    return (header_key(platform), role), shown
+def _shown(platform: str, role: str, roles: dict) -> str:
+    return platform if role == PlatformMembership.Role.MEMBER else f"{platform} ({roles[role]})"
 
 
-def _network_participation(roles: dict) -> dict[str, dict]:
-    """Actor name key -> {(platform key, role): as written} of the network's memberships."""
+def _network_participation(roles: dict) -> dict[int, dict]:
+    """Actor pk -> {(platform pk, role): as written} of the network's memberships."""
     found = defaultdict(dict)
-    for actor, platform, role in PlatformMembership.objects.values_list(
-        "actor__name", "platform__name", "role"
+    for actor, platform_id, platform, role in PlatformMembership.objects.values_list(
+        "actor_id", "platform_id", "platform__name", "role"
     ):
-        key, shown = _entry(platform, role, roles)
-        found[header_key(actor)][key] = shown
+        found[actor][(platform_id, role)] = _shown(platform, role, roles)
     return found
 
 
-def _sheet_participation(data: SheetData, roles: dict) -> dict[str, dict]:
-    """The same from the platforms sheet's coordinators and members, by actor name."""
+def _sheet_participation(data: SheetData, roles: dict, actor_key, platform_key) -> dict:
+    """The same from the platforms sheet's coordinators and members, by `_identity` keys."""
     found = defaultdict(dict)
     for _, cells in data.rows:
         platform = values.text(cells.get(header_key("Název platformy"))).strip()
         if not platform:
             continue
-        for item in values.split_list(cells.get(header_key("Koordinátor"))):
-            if not _PERSON.match(item):
-                key, shown = _entry(platform, PlatformMembership.Role.COORDINATOR, roles)
-                found[header_key(item)][key] = shown
-        for item in values.split_list(cells.get(header_key("Složení účastníků"))):
-            name, role = member_role(item, roles)
-            key, shown = _entry(platform, role, roles)
-            found[header_key(name)][key] = shown
+        members = [
+            (item, PlatformMembership.Role.COORDINATOR)
+            for item in values.split_list(cells.get(header_key("Koordinátor")))
+            if not _PERSON.match(item)
+        ]
+        members += _roles(values.split_list(cells.get(header_key("Složení účastníků"))), roles)
+        for name, role in members:
+            found[actor_key(name)][(platform_key(platform), role)] = _shown(platform, role, roles)
     return found

@@ -181,3 +181,38 @@ def test_a_platform_that_starts_next_year_ended_by_an_import_ends_in_that_year(c
     assert preview.errors == []
     planned.refresh_from_db()
     assert (planned.status, planned.until_year) == (Platform.Status.ENDED, next_year)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sheets", ["whole workbook", "actors sheet alone"])
+def test_participation_of_actors_and_platforms_named_alike_is_checked_apart(sheets):
+    """Names alike but for punctuation or diacritics are two actors (two platforms) where
+    both exist: each row is checked against its own memberships."""
+    schools, skoly = PlatformFactory(name="Setkání škol"), PlatformFactory(name="Setkani skol")
+    PlatformMembershipFactory(platform=schools, actor=ActorFactory(name="=1+1"))
+    PlatformMembershipFactory(platform=skoly, actor=ActorFactory(name="==1+1"), role=Role.GUEST)
+    PlatformMembershipFactory(platform=skoly, actor=ActorFactory(name="Charita Opava"))
+    ActorFactory(name="Charita-Opava")
+    book = exported_book()
+    if sheets == "actors sheet alone":
+        del book[PLATFORMS]
+
+    preview, _ = preview_workbook(saved(book))
+
+    assert [p.located() for p in preview.problems if p.sheet == "Aktéři sítě"] == []
+    assert preview.change_count == 0
+
+
+@pytest.mark.django_db
+def test_a_platform_row_without_id_named_like_two_platforms_is_refused():
+    PlatformFactory(name="Setkání škol")
+    PlatformFactory(name="Setkani skol")
+    data = edited({"ID": None, "Název platformy": "Setkání Skol"})
+
+    preview, _ = preview_workbook(data)
+
+    assert located(preview) == [
+        "Mezioborové platformy, řádek 2, sloupec „Název platformy“: Platformu „Setkání Skol“ "
+        "nelze určit jednoznačně: podobně se jmenují „Setkani skol“ a „Setkání škol“. Napište "
+        "název přesně."
+    ]
