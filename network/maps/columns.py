@@ -109,11 +109,15 @@ class Column:
     ordering: Expression | str | tuple | None = None
     # Long text wraps in the list; short values stay on one line.
     wide: bool = False
-    # The cell of an export where it is a number a spreadsheet computes with (else its lines).
-    number: Callable[[dict], float | None] | None = None
+    # The cell of an export where it is not the page's lines: a number or a date that a
+    # spreadsheet computes with, or a "no" that the page leaves out.
+    exported: Callable[[dict], object] | None = None
 
     def cell(self, row: dict) -> list[str]:
         return [line for line in self.lines(row) if line]
+
+    def export_cell(self, row: dict):
+        return self.exported(row) if self.exported else "\n".join(self.cell(row))
 
 
 def _scalar(key, label, path=None, ordering=None, wide=False) -> Column:
@@ -130,7 +134,10 @@ def _choice(key, label, choices) -> Column:
 
 
 def _yes_no(key, label) -> Column:
-    return Column(key, label, (key,), lines=lambda row: [gettext("yes") if row[key] else ""])
+    return Column(
+        key, label, (key,), lines=lambda row: [gettext("yes") if row[key] else ""],
+        exported=lambda row: gettext("yes") if row[key] else gettext("no"),
+    )  # fmt: skip
 
 
 def _vocabulary(key, label) -> Column:
@@ -262,6 +269,7 @@ def base_columns() -> tuple[Column, ...]:
             ordering="capacity",
         ),
         Column("verified_on", _("last verified"), ("verified_on",), lines=_date("verified_on"),
+               exported=lambda row: row["verified_on"],
                ordering="verified_on"),
     )  # fmt: skip
 
@@ -348,7 +356,7 @@ def characteristic_column(characteristic: Shared) -> Column:
         lines=lines,
         ordering=ordering,
         wide=characteristic.kind == kind.TEXT,
-        number=number if characteristic.kind == kind.NUMBER else None,
+        exported=number if characteristic.kind == kind.NUMBER else None,
     )
 
 

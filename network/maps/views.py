@@ -366,10 +366,7 @@ def map_export(request, pk: int):
     columns = actors.columns
     stream = io.BytesIO()
     writer = WorkbookWriter(stream)
-    cells = (
-        [c.number(row) if c.number else "\n".join(c.cell(row)) for c in columns]
-        for row in rows(actors.ordered(), columns)
-    )
+    cells = ([c.export_cell(row) for c in columns] for row in rows(actors.ordered(), columns))
     writer.write_sheet(
         Sheet(sheet_name(map_.name), [capfirst(str(c.label)) for c in columns], cells, {}), {}
     )

@@ -353,6 +353,32 @@ def test_export_writes_a_number_characteristic_as_numbers(case_manager_client):
 
 
 @pytest.mark.django_db
+def test_export_writes_yes_and_no_and_the_verification_date_as_a_date(case_manager_client):
+    ActorFactory(
+        name="Alfa", online=True, crisis_network=False, verified_on=datetime.date(2026, 6, 4)
+    )
+    ActorFactory(name="Beta", online=False, crisis_network=True, verified_on=None)
+    map_ = MapFactory(
+        audience_groups=[roles.CASE_MANAGER], columns=["online", "crisis_network", "verified_on"]
+    )
+
+    page = case_manager_client.get(map_.get_absolute_url()).content.decode()
+    response = case_manager_client.get(reverse("map_export", args=[map_.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Název aktéra", "On-line", "Krizová síť", "Naposledy ověřeno"],
+        ["Alfa", "ano", "ne", datetime.datetime(2026, 6, 4)],
+        ["Beta", "ne", "ano", None],
+    ]
+    assert sheet["D2"].number_format == "d. m. yyyy"
+    # The page: the date the Czech way, and no "ne" in every row.
+    assert (
+        '<td>ano</td><td></td><td class="nowrap">4. června 2026</td></tr><tr><td><a href="/mapy/'
+    ) in page
+
+
+@pytest.mark.django_db
 def test_private_notes_never_reach_the_map(case_manager_client):
     actor = ActorFactory(name="Poradna")
     NoteFactory(actor=actor, text="SDÍLENÁ poznámka", visibility=Note.Visibility.SHARED)
