@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from needs.models import Activity, Focus, NeedArea
 
-from .validators import validate_ico
+from .validators import validate_ico, validate_list_item
 
 MAX_AGE = 120
 # The histories of what the bulk services and the workbook import write by the ten thousand.
@@ -52,7 +52,7 @@ BULK_HISTORY = {
 class Vocabulary(models.Model):
     """A coordinator-editable list of values (DOMAIN.md decision 4)."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_list_item])
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -328,7 +328,7 @@ class Actor(models.Model):
         ENDED = "ended", _("ended")
 
     # Identity
-    name = models.CharField(_("actor name"), max_length=300)
+    name = models.CharField(_("actor name"), max_length=300, validators=[validate_list_item])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SERVICE)
     organisation = models.ForeignKey(
         Organisation,
@@ -682,7 +682,7 @@ class CharacteristicOption(models.Model):
         related_name="options",
         verbose_name=_("characteristic"),
     )
-    name = models.CharField(_("value"), max_length=200)
+    name = models.CharField(_("value"), max_length=200, validators=[validate_list_item])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()

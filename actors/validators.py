@@ -25,3 +25,14 @@ def validate_ico(value: str) -> None:
         raise ValidationError(
             _("IČO %(ico)s has a wrong check digit."), code="ico_checksum", params={"ico": value}
         )
+
+
+def validate_list_item(value: str) -> None:
+    """A name that workbook cells list (actors, platforms, vocabularies, options): the cells
+    separate their names with `;` or a line break, so a name holds neither."""
+    if ";" in value or "\n" in value or "\r" in value:
+        raise ValidationError(
+            _("A name cannot contain a semicolon or a line break: the workbook separates lists "
+              "of names with them."),
+            code="list_separator",
+        )  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Topic
+from actors.validators import validate_list_item
 from needs.models import NeedArea
 
 
@@ -81,7 +82,7 @@ class Platform(models.Model):
         ACTIVE = "active", _("active")
         ENDED = "ended", _("ended")
 
-    name = models.CharField(_("platform name"), max_length=300)
+    name = models.CharField(_("platform name"), max_length=300, validators=[validate_list_item])
     platform_type = models.ForeignKey(
         PlatformType,
         on_delete=models.PROTECT,

@@ -9,11 +9,13 @@ only their role changes.
 import re
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 
 from actors.history import record_history
 from actors.models import Actor, Topic
+from actors.validators import validate_list_item
 from needs.models import NeedArea
 from needs.resources import labels
 from platforms.models import ParticipantGroup, Platform, PlatformMembership, PlatformType
@@ -73,7 +75,12 @@ class PlatformSheet(CellParser):
 
     def _parse(self, header: str, value):
         if header == "Název platformy":
-            return values.at_most(values.text(value).strip(), _LIMITS["name"], header)
+            name = values.at_most(values.text(value).strip(), _LIMITS["name"], header)
+            try:
+                validate_list_item(name)
+            except ValidationError as error:
+                raise values.ValueProblem(error.messages[0]) from None
+            return name
         if header in TEXTS:
             return values.text(value).strip()
         if header in M2M:

@@ -464,6 +464,20 @@ def test_actor_full_clean_refuses_age_over_120():
     }
 
 
+@pytest.mark.parametrize("name", ["Poradna A; poradna B", "ZŠ Lipová\nodloučené pracoviště"])
+def test_names_that_workbook_cells_list_hold_no_list_separator(name):
+    """A `;` or a line break in a name would split it in every cell that lists names."""
+    actor = ActorFactory.build(name=name, primary_need_area=NeedAreaFactory())
+    group = TargetGroupFactory.build(name=name)
+
+    for record in (actor, group):
+        with pytest.raises(ValidationError) as excinfo:
+            record.full_clean()
+        assert excinfo.value.message_dict["name"] == [
+            "Název nesmí obsahovat středník ani zalomení řádku: sešit jimi odděluje seznamy názvů."
+        ]
+
+
 def test_municipality_full_clean_refuses_five_digit_code():
     municipality = MunicipalityFactory.build(name="Lipová", code="59415")
 

@@ -539,6 +539,28 @@ def test_a_text_the_field_refuses_is_named_with_its_column_in_row_order():
     ]
 
 
+@pytest.mark.django_db
+def test_a_new_actor_or_platform_named_with_a_semicolon_is_refused():
+    """Their names would split in every cell that lists them (and break the next import)."""
+    book = exported_book()
+    actors = book[ACTORS]
+    actors.append([None, "Poradna A; poradna B", None, None, None, None, None, None, None, None,
+                   None, None, None, None, None, None, None, None, None, None, None, None,
+                   "BEZPEČÍ"])  # fmt: skip
+    platforms = book["Mezioborové platformy"]
+    platforms.append([None, "Setkání škol; školek", "platforma mezioborové spolupráce"])
+
+    preview, _ = preview_workbook(saved(book))
+
+    message = (
+        "Název nesmí obsahovat středník ani zalomení řádku: sešit jimi odděluje seznamy názvů."
+    )
+    assert [p.located() for p in preview.errors] == [
+        f"Aktéři sítě, řádek 2, sloupec „Název aktéra“: {message}",
+        f"Mezioborové platformy, řádek 2, sloupec „Název platformy“: {message}",
+    ]
+
+
 def participation_problems(preview) -> list:
     return [p for p in preview.problems if p.column == "Účast v platformách"]
 
