@@ -300,7 +300,10 @@ def about_rows(
 ) -> list[tuple[str, str]]:
     """The sheet `O souboru`: the network, the year, when and by whom, what the file holds."""
     now = timezone.localtime()
-    by = (user.get_full_name() or user.get_username()) if user is not None else ""
+    if user is not None:
+        by = user.get_full_name() or user.get_username()
+    else:
+        by = "správce aplikace (příkazem export_workbook)"
     return [
         ("ORP", settings.NETWORK_ORP_NAME),
         ("Kraj", settings.NETWORK_REGION_NAME),

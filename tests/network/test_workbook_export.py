@@ -6,7 +6,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actors.models import Actor, Characteristic, Note, TargetGroup, Visibility
@@ -380,6 +380,22 @@ def test_export_command_writes_the_workbook(tmp_path):
     call_command("export_workbook", "-o", str(path), "--sheet", "Aktéři sítě", stdout=io.StringIO())
     book = openpyxl.load_workbook(path)
     assert rows(book["Aktéři sítě"])[0]["Název aktéra"] == "Aktér z příkazu"
+    about = dict(book["O souboru"].iter_rows(values_only=True))
+    assert about["Exportoval(a)"] == "správce aplikace (příkazem export_workbook)"
+
+
+@pytest.mark.django_db
+def test_export_command_names_the_user_it_is_given(tmp_path, coordinator):
+    coordinator.first_name, coordinator.last_name = "Lenka", "Vacková"
+    coordinator.save()
+    path = tmp_path / "sesit.xlsx"
+    command = ["export_workbook", "-o", str(path), "--user", coordinator.username]
+    call_command(*command, stdout=io.StringIO())
+    about = dict(openpyxl.load_workbook(path)["O souboru"].iter_rows(values_only=True))
+
+    assert about["Exportoval(a)"] == "Lenka Vacková"
+    with pytest.raises(CommandError, match="No user 'nikdo'"):
+        call_command("export_workbook", "-o", str(path), "--user", "nikdo")
 
 
 @pytest.mark.django_db
