@@ -58,3 +58,23 @@ def test_login_with_demo_password_reaches_home(demo, client):
 
     assert response.redirect_chain == [("/", 302)]
     assert response.context["user"].username == "ospod"
+
+
+def test_refused_and_missing_pages_speak_czech_and_lead_home(case_manager_client):
+    refused = case_manager_client.get(reverse("map_new"))
+    missing = case_manager_client.get("/mapy/999999/")
+
+    assert refused.status_code == 403
+    assert "<h1>Přístup odepřen</h1>" in refused.content.decode()
+    assert missing.status_code == 404
+    assert "<h1>Stránka nenalezena</h1>" in missing.content.decode()
+    for page in (refused, missing):
+        assert '<a href="/">Zpět na úvodní stránku</a>' in page.content.decode()
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+
+    assert "<h1>Chyba serveru</h1>" in html
