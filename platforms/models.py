@@ -122,7 +122,7 @@ class Platform(models.Model):
     effectiveness = models.TextField(
         _("assessment of effectiveness"),
         blank=True,
-        help_text=_("Written for the actors to read: it supports, it does not rank (P:252)."),
+        help_text=_("Written for the actors to read: it supports, it does not rank."),
     )
     internal_evaluation = models.TextField(
         _("internal evaluation"),

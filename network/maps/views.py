@@ -137,11 +137,12 @@ class MapActors:
         shown = self.request.GET.urlencode()
         back = escape("?" + urlencode({"zpet": shown})) if shown else ""
         opening = ['<td class="nowrap">' if c.key in NOWRAP else "<td>" for c in self.columns[1:]]
+        keys = [c.key for c in self.columns[1:]]
         found = []
         for pk, (name, *others) in table:
             html = [f'<tr><td><a href="{cards}{int(pk)}/{back}">{escape(name[0])}</a></td>']
-            for start, cell in zip(opening, others, strict=True):
-                html += (start, "<br>".join(map(_lines, cell)), "</td>")
+            for start, key, cell in zip(opening, keys, others, strict=True):
+                html += (start, cell_html(key, cell), "</td>")
             html.append("</tr>")
             found.append("".join(html))
         return SafeString("".join(found))  # every value escaped above
@@ -205,6 +206,50 @@ def header(columns, sortable, ordering: str, query: str) -> list[tuple[str, str,
 def _lines(text: str) -> str:
     """`linebreaksbr` of a plain text, without the cost of a template filter per cell."""
     return escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+# Phone numbers, e-mails and web addresses in the cells of these columns are links: a case
+# manager on a phone calls or writes with one tap.
+_PHONE = re.compile(r"\+?\d[\d \u00a0/-]{6,}\d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB = re.compile(r"https?://[^\s<>\"']+", re.I)
+LINKED = {
+    "phone": (_PHONE,),
+    "email": (_EMAIL,),
+    "web": (_WEB,),
+    "contacts": (_EMAIL, _PHONE),
+    "crisis_contact": (_EMAIL, _PHONE),
+}
+
+
+def _href(found: str) -> str:
+    if "@" in found:
+        return f"mailto:{found}"
+    if found.lower().startswith(("http://", "https://")):
+        return found
+    return "tel:" + re.sub(r"[^\d+]", "", found)
+
+
+def _linked_lines(text: str, patterns) -> str:
+    """`_lines` of a text whose phone numbers, e-mails or web addresses are links."""
+    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
+    html, end = [], 0
+    for start, stop in spans:
+        if start < end:
+            continue  # a phone number inside an address found first
+        found = text[start:stop]
+        html += (_lines(text[end:start]), f'<a href="{escape(_href(found))}">{escape(found)}</a>')
+        end = stop
+    html.append(_lines(text[end:]))
+    return "".join(html)
+
+
+def cell_html(key: str, lines: list[str]) -> SafeString:
+    """A cell's lines as HTML, with links where the column holds contacts."""
+    patterns = LINKED.get(key)
+    if patterns is None:
+        return SafeString("<br>".join(map(_lines, lines)))
+    return SafeString("<br>".join(_linked_lines(line, patterns) for line in lines))
 
 
 def _map_for(request, pk: int) -> Map:
@@ -302,11 +347,13 @@ def map_view(request, pk: int):
     query.pop("page", None)
     sortable = actors.catalogue.sortable()
     ordering = actors.filter.ordering(map_.ordering or "name")
+    unordered = query.copy()
+    unordered.pop("razeni", None)  # a header's link replaces the ordering, adds none
     context = {
         "map": map_,
         "filter": actors.filter,
         "columns": actors.columns,
-        "header": header(actors.columns, sortable, ordering, query.urlencode()),
+        "header": header(actors.columns, sortable, ordering, unordered.urlencode()),
         "sortable": sortable,
         "ordering": ordering,
         "table": table,
@@ -348,7 +395,11 @@ def actor_card(request, pk: int, actor_pk: int):
     context = {
         "map": map_,
         "name": row["name"],
-        "fields": [(c.label, c.cell(row)) for c in actors.card_columns[1:]],
+        "fields": [
+            (c.label, cell_html(c.key, lines))
+            for c in actors.card_columns[1:]
+            if (lines := c.cell(row))
+        ],
         "memberships": memberships,
         "practices": practices,
         "posts": posts,

@@ -198,12 +198,38 @@ def test_card_shows_the_maps_fields_platforms_and_current_posts(case_manager_cli
     text = page.content.decode()
 
     assert page.status_code == 200
-    assert "+420 111 222 333" in text and "Jana Nová – 777 000 111" in text
+    # A phone number is a link to call it (a case manager on a phone taps it).
+    assert '<dd><a href="tel:+420111222333">+420 111 222 333</a></dd>' in text
+    assert 'Jana Nová – <a href="tel:777000111">777 000 111</a>' in text
     assert "Náměstí 1" not in text  # not a field of this map's card
     assert "Tým pro mládež" in text
     assert "Nový kroužek" in text and "Volná místa" in text
     assert "1. listopadu 2026" in text
     assert "Skončená akce" not in text
+
+
+@pytest.mark.django_db
+def test_map_links_phones_e_mails_and_web_and_escapes_the_rest(case_manager_client):
+    ActorFactory(
+        name="Poradna",
+        phone="317 000 111, 602 111 222",
+        email="info@poradna.example.cz",
+        web="https://poradna.example.cz/kontakt",
+        crisis_contact="<b>po–pá</b> 777 123 456",
+    )
+    map_ = MapFactory(
+        audience_groups=[roles.CASE_MANAGER], columns=["phone", "email", "web", "crisis_contact"]
+    )
+
+    text = case_manager_client.get(map_.get_absolute_url()).content.decode()
+
+    assert (
+        '<td class="nowrap"><a href="tel:317000111">317 000 111</a>, '
+        '<a href="tel:602111222">602 111 222</a></td>'
+        '<td><a href="mailto:info@poradna.example.cz">info@poradna.example.cz</a></td>'
+        '<td><a href="https://poradna.example.cz/kontakt">https://poradna.example.cz/kontakt</a>'
+        '</td><td>&lt;b&gt;po–pá&lt;/b&gt; <a href="tel:777123456">777 123 456</a></td>'
+    ) in text
 
 
 @pytest.mark.django_db
@@ -656,3 +682,47 @@ def test_editing_a_map_whose_characteristic_went_away_says_so_and_saving_mends_i
     assert page.context["stale"] == [f"znak_{works.pk}"]
     assert "už neexistují nebo už nejsou sdílené" in page.content.decode()
     assert [cells[0][0] for _, cells in page.context["table"]] == ["Poradna"]
+
+
+@pytest.mark.django_db
+def test_a_header_link_replaces_the_ordering_and_keeps_the_search(case_manager_client):
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER], columns=["phone", "municipality"])
+
+    response = case_manager_client.get(
+        map_.get_absolute_url(), {"hledat": "škola", "razeni": "municipality", "page": "2"}
+    )
+
+    assert [link for _, link, _ in response.context["header"]] == [
+        "?hledat=%C5%A1kola&razeni=name",
+        "",  # phones do not sort
+        "?hledat=%C5%A1kola&razeni=-municipality",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_builder_filters_before_a_name_is_typed_and_says_its_preview_is_partial(
+    coordinator_client,
+):
+    ActorFactory.create_batch(51)
+
+    new = coordinator_client.get(reverse("map_new")).content.decode()
+    filtered = coordinator_client.post(reverse("map_new"), {"name": "", "action": "filter"})
+
+    # The browser checks the required name only when saving.
+    assert '<button type="submit" name="action" value="filter" formnovalidate>' in new
+    assert '<button type="submit" name="action" value="clear" formnovalidate>' in new
+    assert filtered.status_code == 200
+    assert filtered.context["form"].errors == {}
+    assert "<strong>51 aktérů</strong>\n      · ukázka prvních 50; mapa ukáže všechny" in (
+        filtered.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_editing_a_map_saves_it_and_leads_back_to_it(coordinator_client):
+    map_ = MapFactory(name="Školy")
+
+    page = coordinator_client.get(reverse("map_edit", args=[map_.pk])).content.decode()
+
+    assert '<button type="submit" name="action" value="save">Uložit mapu</button>' in page
+    assert f'<a href="{map_.get_absolute_url()}">Zpět na mapu</a>' in page
