@@ -32,6 +32,7 @@ from actors.models import (
     TargetGroup,
 )
 from actors.resources import SHEET, template_column
+from actors.validators import validate_list_item
 from needs.models import Focus, NeedArea
 from needs.resources import labels
 from platforms.resources import NetworkActorResource
@@ -343,11 +344,17 @@ _PLAIN = {
 }
 
 
+_LIST_ITEM = re.compile(r"[^;\r\n]*")
+
+
 def _plainly_valid(model_field: models.Field):
     """A check that a text surely passes the field's validation, or None."""
     patterns = []
     for validator in model_field.validators:
         if isinstance(validator, MaxLengthValidator):
+            continue
+        if validator is validate_list_item:
+            patterns.append(_LIST_ITEM)
             continue
         pattern = _PLAIN.get(type(validator).__name__)
         if pattern is None or type(validator).__module__ != "django.core.validators":

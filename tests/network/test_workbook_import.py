@@ -633,6 +633,9 @@ TEXT_CELLS = [
     ("Telefon", "+420 " + "1" * 120),
     ("Název aktéra", "P" * 301),
     ("Název aktéra", ""),
+    ("Název aktéra", "Poradna Lipová, z. s."),
+    ("Název aktéra", "Poradna A; poradna B"),
+    ("Název aktéra", "ZŠ Lipová\rodloučené pracoviště"),
 ]
 
 
