@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,16 +43,22 @@ def changes_since(instance: models.Model, seen: int) -> str:
         field = fields.get_field(change.field)
         old, new = change.old, change.new
         if field.many_to_many:
-            old, new = len(old), len(new)
+            old, new = _names(field, old), _names(field, new)
         parts.append(f"{field.verbose_name}: {old or '–'} → {new or '–'}")
     user = latest.history_user
     who = (user.get_full_name() or user.username) if user else gettext("someone")
-    when = formats.date_format(latest.history_date, "SHORT_DATETIME_FORMAT")
+    when = formats.date_format(timezone.localtime(latest.history_date), "SHORT_DATETIME_FORMAT")
     return gettext("%(who)s, %(when)s: %(changes)s") % {
         "who": who,
         "when": when,
         "changes": "; ".join(parts) or gettext("no field of this form"),
     }
+
+
+def _names(field: models.ManyToManyField, links: list[dict]) -> str:
+    """The linked records of a many-to-many snapshot (its through rows, with objects)."""
+    target = field.m2m_reverse_field_name()
+    return ", ".join(str(link[target]) for link in links)
 
 
 class ConcurrentEditFormMixin(forms.Form):
@@ -79,10 +85,10 @@ class ConcurrentEditFormMixin(forms.Form):
                 "Someone else saved this record after you opened it, so your changes were "
                 "not saved. Open the record again to see the current data."
             )
-            raise ValidationError(
-                f"{message} {gettext('Changed meanwhile:')} {detail}" if detail else message,
-                code="concurrent_edit",
-            )
+            if detail:
+                meanwhile = gettext("Changed meanwhile:")
+                message = f"{message} {meanwhile} {detail}"
+            raise ValidationError(message, code="concurrent_edit")
         if current is not None:
             self.instance.version = current + 1
         return cleaned

@@ -2,12 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from actors.models import Actor
 from network import roles
 from tests.admin_forms import change_form_data
-from tests.factories import ActorFactory, PlatformFactory, UserFactory
+from tests.factories import ActorFactory, PlatformFactory, TargetGroupFactory, UserFactory
 
 
 @pytest.fixture
@@ -82,7 +82,13 @@ def test_second_of_two_concurrent_edits_is_refused(actor, coordinator_client):
     mine = coordinator_client.get(url)
     theirs = second_client.get(url)
 
-    first = second_client.post(url, change_form_data(theirs, phone="+420 311 999 999"))
+    groups = [TargetGroupFactory(name="Děti"), TargetGroupFactory(name="Rodiče")]
+    first = second_client.post(
+        url,
+        change_form_data(
+            theirs, phone="+420 311 999 999", target_groups=[str(g.pk) for g in groups]
+        ),
+    )
     with translation.override("cs"):
         refused = coordinator_client.post(url, change_form_data(mine, name="Poradna X"))
 
@@ -91,8 +97,14 @@ def test_second_of_two_concurrent_edits_is_refused(actor, coordinator_client):
     assert refused.status_code == 200
     text = refused.content.decode()
     assert "Někdo jiný tento záznam uložil" in text
-    assert "Eva Druhá" in text
-    assert "telefon: +420 311 000 111 → +420 311 999 999" in text
+    # Who and when (local time), and what: the links by name.
+    when = formats.date_format(
+        timezone.localtime(actor.history.latest().history_date), "SHORT_DATETIME_FORMAT"
+    )
+    assert (
+        f"Mezitím změnil(a): Eva Druhá, {when}: telefon: +420 311 000 111 → +420 311 999 999; "
+        "cílové skupiny: – → Děti, Rodiče"
+    ) in text
     assert (actor.name, actor.phone, actor.version) == ("Poradna Rozcestí", "+420 311 999 999", 2)
 
 

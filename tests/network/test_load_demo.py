@@ -233,3 +233,17 @@ def test_demo_posts_cover_all_kinds_and_validity(demo):
     assert not posts.exclude(kind="capacity").exclude(capacity="").exists()
     assert posts.filter(valid_until__lt=today).exists()
     assert posts.filter(valid_from__lte=today, valid_until__gte=today).exists()
+
+
+def test_demo_records_have_one_initial_history_with_their_links(demo):
+    """The first edit of a demo actor shows only what it changed, not all its links."""
+    actors = Actor.objects.prefetch_related("target_groups")
+    for actor in actors:
+        (initial,) = actor.history.all()
+        assert initial.history_type == "+"
+        assert initial.history_change_reason == "Ukázková data"
+        assert {link.targetgroup_id for link in initial.target_groups.all()} == {
+            group.pk for group in actor.target_groups.all()
+        }
+    linked = PlatformMembership.objects.first().platform
+    assert linked.history.get().topics.count() == linked.topics.count()

@@ -13,21 +13,21 @@ import json
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from actors.history import record_history
 from actors.models import (
     Actor,
     ActorType,
@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 self.load_maps()
             # Demo rows are fixtures, not anyone's edits: each record gets one initial history
             # entry (only if it has none yet), and re-runs add nothing to the audit trail.
-            call_command("populate_history", "--auto", verbosity=0, stdout=StringIO())
+            record_initial_history()
         self.report()
 
     # Users ------------------------------------------------------------------------------------
@@ -593,3 +593,17 @@ class Command(BaseCommand):
             if number == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write(f"Sign in at {self.url}")
+
+
+def record_initial_history() -> None:
+    """One "+" history record, with its many-to-many snapshot, for each record without one.
+
+    django-simple-history's `populate_history` keeps no snapshot of the links: the first real
+    edit of a demo actor then showed all its links as changed."""
+    for model in apps.get_models():
+        manager = getattr(model._meta, "simple_history_manager_attribute", None)
+        if manager is None:
+            continue
+        recorded = getattr(model, manager).values("id")
+        missing = list(model._default_manager.exclude(pk__in=recorded))
+        record_history(missing, user=None, reason="Ukázková data", history_type="+")
