@@ -42,6 +42,10 @@ def test_history_page_shows_the_change_as_a_diff(actor, coordinator_client):
     assert response.status_code == 200
     assert "Poradna Rozcestí" in text
     assert "Poradna Na Rozcestí" in text
+    # django-simple-history's own texts, in Czech (its catalogue is for cs_CZ only).
+    assert '<th scope="col">Změny</th>' in text
+    assert '<th scope="col">Změnil(a)</th>' in text
+    assert "<td>Změněno</td>" in text and "<td>Vytvořeno</td>" in text
 
 
 def test_history_restores_an_actor_to_an_earlier_version(actor, coordinator_client):
