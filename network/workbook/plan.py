@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import values
-from .reader import Problem
+from .reader import MAX_CELL_CHARS, Problem
 
 REASON = "Import sešitu"
 
@@ -99,6 +99,9 @@ def same_cell(new, old) -> bool:
     """Whether a file's cell holds what the export wrote (numbers and text as typed)."""
     if new == old:
         return True
+    if isinstance(new, str) and isinstance(old, str) and len(old) > MAX_CELL_CHARS >= len(new):
+        # The export cut a longer text at Excel's limit: kept whole, not cut by the import.
+        return old.startswith(new)
     if isinstance(old, str) and not isinstance(new, str):
         return False
     if isinstance(new, (int, float)) and isinstance(old, (int, float, Decimal)):

@@ -774,3 +774,25 @@ def test_a_characteristic_named_like_a_column_stops_the_import_with_a_way_out(co
         "nahrajte znovu."
     ]
     assert database_checksum() == before
+
+
+@pytest.mark.django_db
+def test_a_text_longer_than_a_cell_is_kept_whole_by_the_round_trip(coordinator):
+    """Excel's cells hold 32,767 characters: the export cuts a longer note, and the import
+    of that file must not cut the note in the network."""
+    actor = ActorFactory(name="Poradna")
+    long_note = "Dlouhý zápis. " * 3000  # 42,000 characters
+    NoteFactory(actor=actor, text=long_note, visibility=Note.Visibility.SHARED)
+    book = exported_book()
+    cell = book[ACTORS].cell(row_of(book[ACTORS], "Poradna"), columns(book[ACTORS])["Poznámka"])
+    assert len(cell.value) == 32_767
+    data = saved(book)
+
+    preview = import_workbook(data, user=coordinator)
+
+    assert preview.errors == []
+    assert preview.change_count == 0
+    assert list(actor.notes.values_list("text", flat=True)) == [long_note]
+    cell.value = cell.value[:1000] + " Opraveno."
+    edited = import_workbook(saved(book), user=coordinator)
+    assert edited.change_count == 1  # an edit of the cut text is an edit
