@@ -95,4 +95,19 @@ def test_admin_javascript_strings_are_czech():
     assert len(messages) > 10
     untranslated = [m for m in messages if catalogue.gettext(m) == m]
     assert untranslated == []
-    assert catalogue.gettext("Choose all %s") == "Vybrat všechny %s"
+    assert catalogue.gettext("Choose all %s") == "Vybrat vše (%s)"
+
+
+def test_admin_inline_and_selector_texts_are_good_czech(coordinator_client, db):
+    from django.urls import reverse
+
+    from tests.factories import ActorFactory
+
+    actor = ActorFactory()
+    page = coordinator_client.get(reverse("admin:actors_actor_change", args=[actor.pk]))
+    catalogue = coordinator_client.get(reverse("admin:jsi18n"))
+
+    # In the inline's JSON attribute, escaped: "Přidat další: Kontaktní osoba".
+    added = "addText&quot;: &quot;P\\u0159idat dal\\u0161\\u00ed: Kontaktn\\u00ed osoba&quot;"
+    assert added in page.content.decode()
+    assert '"Choose all %s": "Vybrat v\\u0161e (%s)"' in catalogue.content.decode()

@@ -1,11 +1,15 @@
-"""The texts of django-simple-history's admin pages (a record's history, its revert form).
+"""Texts of the libraries' admin pages that our catalogue translates (never imported;
+`makemessages` reads it).
 
-Its Czech catalogue is named `cs_CZ`, which Django never picks for `cs`: listed here, they
-are translated in our own catalogue. Never imported; `makemessages` reads it."""
+- django-simple-history (a record's history, its revert form): its Czech catalogue is named
+  `cs_CZ`, which Django never picks for `cs`.
+- Django's admin: "Add another %(verbose_name)s" is given the name in the nominative, which
+  Czech cannot put after "Přidat" ("Přidat Kontaktní osoba")."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = [
+    gettext_noop("Add another %(verbose_name)s"),
     gettext_noop("View history: %s"),
     gettext_noop("Change history: %s"),
     gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
