@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -35,6 +36,12 @@ class PlatformForm(forms.ModelForm):
     class Meta:
         model = Revision
         fields = ["platform"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active platforms only, and the one already chosen should it have ended since.
+        active = Q(status=Platform.Status.ACTIVE) | Q(pk=self.instance.platform_id)
+        self.fields["platform"].queryset = Platform.objects.filter(active)
 
 
 class CloseForm(forms.Form):

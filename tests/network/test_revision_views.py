@@ -290,6 +290,19 @@ def test_platform_choice_is_kept_for_the_pack(revision, coordinator_client):
     assert "Revize se bude projednávat na platformě „Tým pro mládež“." in body(response)
 
 
+def test_platform_choice_offers_active_platforms_and_the_one_chosen(revision, coordinator_client):
+    chosen = PlatformFactory(name="Komise SPOD")
+    PlatformFactory(name="Tým pro mládež")
+    PlatformFactory(name="Skončená skupina", status=Platform.Status.ENDED)
+    revision.platform = chosen
+    revision.save()
+    Platform.objects.filter(pk=chosen.pk).update(status=Platform.Status.ENDED)
+
+    offered = coordinator_client.get(PAGE).context["platform_form"].fields["platform"].queryset
+
+    assert sorted(offered.values_list("name", flat=True)) == ["Komise SPOD", "Tým pro mládež"]
+
+
 def test_checklist_search_ignores_case_and_diacritics(db, coordinator_client, coordinator):
     ActorFactory(name="Poradna Žirafa")
     ActorFactory(name="Škola U Lípy")
