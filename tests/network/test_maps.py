@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import Actor, Characteristic, Note, Visibility
 from network import roles
@@ -726,3 +727,17 @@ def test_editing_a_map_saves_it_and_leads_back_to_it(coordinator_client):
 
     assert '<button type="submit" name="action" value="save">Uložit mapu</button>' in page
     assert f'<a href="{map_.get_absolute_url()}">Zpět na mapu</a>' in page
+
+
+@pytest.mark.django_db
+def test_a_printed_map_says_whose_it_is_and_from_when(case_manager_client):
+    ActorFactory(name="Poradna")
+    map_ = MapFactory(audience_groups=[roles.CASE_MANAGER])
+
+    page = case_manager_client.get(map_.get_absolute_url()).content.decode()
+
+    today = timezone.localdate()
+    assert (
+        '<p class="print-only">ORP Hradiště nad Sázavou · aktérů: 1 · vytištěno '
+        f"{today.day}. {today.month}. {today.year} "
+    ) in page
