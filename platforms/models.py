@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Topic
@@ -79,8 +80,9 @@ class Platform(models.Model):
         REGION = "region", _("region")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        ENDED = "ended", _("ended")
+        # A platform is feminine in Czech: "ukončená", where an actor is "ukončený".
+        ACTIVE = "active", pgettext_lazy("platform", "active")
+        ENDED = "ended", pgettext_lazy("platform", "ended")
 
     name = models.CharField(_("platform name"), max_length=300, validators=[validate_list_item])
     platform_type = models.ForeignKey(

@@ -65,6 +65,8 @@ class PlatformSheet(CellParser):
                 for header, (_, model, what) in M2M.items()
             }
             self.statuses = values.Names(labels(Platform.Status).items(), "Stav")
+            # Files exported before the status agreed with "platforma" wrote it so.
+            self.statuses.alias(Platform.Status.ENDED, "ukončený")
             self.regularities = labels(Platform.Regularity)
             self.intervals = labels(Platform.Interval)
             self.roles = labels(PlatformMembership.Role)

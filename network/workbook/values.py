@@ -186,6 +186,12 @@ class Names:
         self._many.clear()
         self._shown.clear()
 
+    def alias(self, key, name: str) -> None:
+        """Another name read as the key's (an older spelling), never shown."""
+        shown = self.names[key]
+        self.add(key, name)
+        self.names[key] = shown
+
     def get(self, name: str):
         found = self.find(name)
         if found is None:

@@ -216,3 +216,20 @@ def test_a_platform_row_without_id_named_like_two_platforms_is_refused():
         "nelze určit jednoznačně: podobně se jmenují „Setkani skol“ a „Setkání škol“. Napište "
         "název přesně."
     ]
+
+
+@pytest.mark.django_db
+def test_an_ended_platform_is_ukoncena_and_an_older_file_s_ukonceny_still_reads(coordinator):
+    platform = PlatformFactory(name="Komise SPOD", status=Platform.Status.ENDED, until_year=2025)
+    book = exported_book()
+    sheet = book[PLATFORMS]
+    column = [c.value for c in sheet[1]].index("Stav") + 1
+    assert sheet.cell(2, column).value == "ukončená"
+    assert preview_workbook(saved(book))[0].change_count == 0
+
+    sheet.cell(2, column).value = "ukončený"
+    preview, _ = preview_workbook(saved(book))
+
+    assert preview.errors == []
+    assert preview.change_count == 0
+    assert platform.get_status_display() == "ukončená"
