@@ -220,6 +220,22 @@ class ActorFilter(django_filters.FilterSet):
             found.append(Facet(name, part.label, value, html, bool(value)))
         return found
 
+    def described(self, data) -> list[tuple[str, str]]:
+        """A filter's query (a map's own) in words: (facet, what it takes), as the panel
+        names them."""
+        found = []
+        for part in self.facets.panel(get_language()):
+            chosen = [value for value in data.getlist(part.name) if value]
+            if not chosen or part.name == "razeni":
+                continue
+            if part.kind == "yes_no":
+                chosen = [YES_NO_VALUE[YES_NO[v]] for v in chosen if v in YES_NO]
+            texts = dict(part.texts)
+            shown = [texts.get(value, value) if part.texts else value for value in chosen]
+            if shown:
+                found.append((part.label, "; ".join(shown)))
+        return found
+
     def panel_html(self) -> SafeString:
         """The facets of the panel as HTML, the text inputs with them: written here, since
         the template's loop over them cost more than the rest of the panel."""
@@ -292,6 +308,7 @@ class PanelPart:
     start: str = ""
     end: str = ""
     options: tuple[tuple[str, str, str], ...] = ()  # value, unchosen, chosen
+    texts: tuple[tuple[str, str], ...] = ()  # value, its text (unescaped)
 
     @classmethod
     def of(cls, name: str, field: forms.Field) -> "PanelPart":
@@ -299,26 +316,31 @@ class PanelPart:
         widget = field.widget
         base = f"id_{name}"
         if isinstance(widget, forms.CheckboxSelectMultiple):
-            options = []
+            options, texts = [], []
             for index, (value, text) in enumerate(field.choices):
+                texts.append((str(value), str(text)))
                 start = (
                     f'<li><label><input type="checkbox" name="{escape(name)}" '
                     f'value="{escape(str(value))}" id="{base}_{index}"'
                 )
                 end = f"> {escape(str(text))}</label></li>"
                 options.append((str(value), start + end, start + " checked" + end))
-            return cls(name, "checkboxes", label, f'<ul id="{base}">', "</ul>", tuple(options))
+            return cls(
+                name, "checkboxes", label, f'<ul id="{base}">', "</ul>", tuple(options),
+                tuple(texts),
+            )  # fmt: skip
         if isinstance(widget, forms.Select):
-            options = []
+            options, texts = [], []
             for value, text in widget.choices:
                 if str(value) in ("", "unknown"):  # "---------" and "Unknown" mean any here
                     text = pgettext("filter value", "any")
+                texts.append((str(value), str(text)))
                 start = f'<option value="{escape(str(value))}"'
                 end = f">{escape(str(text))}</option>"
                 options.append((str(value), start + end, start + " selected" + end))
             kind = "yes_no" if isinstance(widget, forms.NullBooleanSelect) else "select"
             start = f'<select name="{escape(name)}" id="{base}">'
-            return cls(name, kind, label, start, "</select>", tuple(options))
+            return cls(name, kind, label, start, "</select>", tuple(options), tuple(texts))
         return cls(name, "text", label)
 
     def checkboxes(self, chosen: list[str]) -> SafeString:

@@ -741,3 +741,23 @@ def test_a_printed_map_says_whose_it_is_and_from_when(case_manager_client):
         '<p class="print-only">ORP Hradiště nad Sázavou · aktérů: 1 · vytištěno '
         f"{today.day}. {today.month}. {today.year} "
     ) in page
+
+
+@pytest.mark.django_db
+def test_a_map_says_what_its_own_filter_chooses(case_manager_client):
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school, focus="prevention", online=True)
+    map_ = MapFactory(
+        audience_groups=[roles.CASE_MANAGER],
+        query=f"typ={school.pk}&zamereni=prevention&online=true&hledat=lip&razeni=-name",
+    )
+    plain = MapFactory(audience_groups=[roles.CASE_MANAGER])
+
+    page = case_manager_client.get(map_.get_absolute_url()).content.decode()
+
+    assert (
+        '<p class="fixed">Mapa sama vybírá: <strong>hledat</strong>: lip; '
+        "<strong>typ aktéra</strong>: Základní škola; <strong>zaměření</strong>: prevence; "
+        "<strong>on-line</strong>: Ano</p>"
+    ) in page
+    assert 'class="fixed"' not in case_manager_client.get(plain.get_absolute_url()).content.decode()
