@@ -4,12 +4,20 @@
 - django-simple-history (a record's history, its revert form): its Czech catalogue is named
   `cs_CZ`, which Django never picks for `cs`.
 - Django's admin: "Add another %(verbose_name)s" is given the name in the nominative, which
-  Czech cannot put after "Přidat" ("Přidat Kontaktní osoba")."""
+  Czech cannot put after "Přidat" ("Přidat Kontaktní osoba"); and the texts of its templates
+  that Django's Czech catalogue does not translate yet."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = [
     gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Error:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
     gettext_noop("View history: %s"),
     gettext_noop("Change history: %s"),
     gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
