@@ -1,6 +1,7 @@
 """The revision's meeting pack: the annual workbook with the sheet `Změny` (DOMAIN.md §3)."""
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from ..models import Snapshot
 from ..workbook.export import WIDE, WorkbookWriter, about_rows, vocabularies
@@ -18,6 +19,20 @@ def since_text(since: Snapshot) -> str:
     if since.kind == Snapshot.Kind.CLOSED:
         return f"uzavřené revizi {since.year} ({when})"
     return f"stavu při otevření revize {since.year} ({when})"
+
+
+def since_label(since: Snapshot) -> str:
+    """`since_text` for the pages, in the reader's language (after "Changes compared with")."""
+    when = formats.date_format(timezone.localtime(since.taken_at), "DATE_FORMAT")
+    if since.kind == Snapshot.Kind.CLOSED:
+        return gettext("the closed revision %(year)s (%(date)s)") % {
+            "year": since.year,
+            "date": when,
+        }
+    return gettext("the state when the revision %(year)s was opened (%(date)s)") % {
+        "year": since.year,
+        "date": when,
+    }
 
 
 def write(

@@ -176,7 +176,7 @@ def revision_view(request: HttpRequest, year: int) -> HttpResponse:
         change_count=len(built.changes),
         platform_form=platform_form,
         close_form=close_form,
-        since=pack.since_text(services.previous_snapshot(revision, content=False)),
+        since=pack.since_label(services.previous_snapshot(revision, content=False)),
     )
     return TemplateResponse(request, "admin/revision.html", context)
 
@@ -188,7 +188,7 @@ def _closed_view(request: HttpRequest, revision: Revision) -> HttpResponse:
         gettext("Revision %(year)s") % {"year": revision.year},
         revision=revision,
         frozen=frozen,
-        since=pack.since_text(services.previous_snapshot(revision, content=False)),
+        since=pack.since_label(services.previous_snapshot(revision, content=False)),
     )
     return TemplateResponse(request, "admin/revision_closed.html", context)
 

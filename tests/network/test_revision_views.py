@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from actors.models import Actor
 from network.models import Revision, Snapshot
@@ -311,3 +311,24 @@ def test_checklist_search_ignores_case_and_diacritics(db, coordinator_client, co
     response = coordinator_client.get(PAGE, {"hledat": "zIRAFA"})
 
     assert [item.label for item in response.context["page"]] == ["Poradna Žirafa"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("cs", "<td>stavu při otevření revize {year} ({date})</td>"),
+        ("en", "<td>the state when the revision {year} was opened ({date})</td>"),
+    ],
+)
+def test_a_closed_revision_says_what_it_is_compared_with_in_the_readers_language(
+    revision, coordinator, coordinator_client, language, expected
+):
+    today = timezone.localdate()
+    services.close_revision(revision=revision, user=coordinator, platform=None, discussed_on=today)
+    coordinator_client.cookies["django_language"] = language
+
+    page = body(coordinator_client.get(PAGE))
+
+    with translation.override(language):
+        date = formats.date_format(timezone.localtime(revision.opened_at), "DATE_FORMAT")
+    assert expected.format(year=YEAR, date=date) in page
