@@ -221,7 +221,7 @@ class Names:
         parts = [part.strip() for part in name.split(",") if part.strip()]
         if len(parts) > 1 and all(header_key(part) in self.ids for part in parts):
             return message + f" Hodnoty oddělte středníkem, ne čárkou: „{'; '.join(parts)}“."
-        guesses = difflib.get_close_matches(header_key(name), list(self.ids), n=1, cutoff=0.75)
+        guesses = difflib.get_close_matches(header_key(name), list(self.ids), n=1, cutoff=0.7)
         if guesses:
             message += f" Měli jste na mysli „{self.names[self.ids[guesses[0]]]}“?"
         return message

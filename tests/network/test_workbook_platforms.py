@@ -233,3 +233,14 @@ def test_an_ended_platform_is_ukoncena_and_an_older_file_s_ukonceny_still_reads(
     assert preview.errors == []
     assert preview.change_count == 0
     assert platform.get_status_display() == "ukončená"
+
+
+def test_a_near_miss_name_is_answered_with_the_name_meant_but_not_a_different_one():
+    areas = values.Names([(1, "BEZPEČÍ"), (2, "VZTAHY")], "Oblast potřeb")
+    actors = values.Names([(1, "Poradna pro mládež")], "Aktéra")
+
+    assert (
+        areas.unknown("BEZPECNOST")
+        == "Oblast potřeb „BEZPECNOST“ neznám. Měli jste na mysli „BEZPEČÍ“?"
+    )
+    assert actors.unknown("Poradna pro rodinu") == "Aktéra „Poradna pro rodinu“ neznám."
