@@ -210,7 +210,10 @@ def _lines(text: str) -> str:
 
 # Phone numbers, e-mails and web addresses in the cells of these columns are links: a case
 # manager on a phone calls or writes with one tap.
-_PHONE = re.compile(r"\+?\d[\d \u00a0/-]{6,}\d")
+# Czech numbers: nine digits in threes, with or without +420 (no year ranges, no short lines).
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+\d{3}[ \u00a0]?)?\d{3}[ \u00a0/-]?\d{3}[ \u00a0/-]?\d{3}(?!\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WEB = re.compile(r"https?://[^\s<>\"']+", re.I)
 LINKED = {

@@ -216,7 +216,7 @@ def test_map_links_phones_e_mails_and_web_and_escapes_the_rest(case_manager_clie
         phone="317 000 111, 602 111 222",
         email="info@poradna.example.cz",
         web="https://poradna.example.cz/kontakt",
-        crisis_contact="<b>po–pá</b> 777 123 456",
+        crisis_contact="<b>po–pá</b> 777 123 456, v letech 2024-2026 linka 158",
     )
     map_ = MapFactory(
         audience_groups=[roles.CASE_MANAGER], columns=["phone", "email", "web", "crisis_contact"]
@@ -229,7 +229,8 @@ def test_map_links_phones_e_mails_and_web_and_escapes_the_rest(case_manager_clie
         '<a href="tel:602111222">602 111 222</a></td>'
         '<td><a href="mailto:info@poradna.example.cz">info@poradna.example.cz</a></td>'
         '<td><a href="https://poradna.example.cz/kontakt">https://poradna.example.cz/kontakt</a>'
-        '</td><td>&lt;b&gt;po–pá&lt;/b&gt; <a href="tel:777123456">777 123 456</a></td>'
+        '</td><td>&lt;b&gt;po–pá&lt;/b&gt; <a href="tel:777123456">777 123 456</a>, v letech '
+        "2024-2026 linka 158</td>"
     ) in text
 
 
