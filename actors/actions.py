@@ -161,6 +161,20 @@ class SetCharacteristicForm(ClearCharacteristicForm):
         Characteristic.Kind.MULTICHOICE: "value_options",
     }
 
+    def kinds(self) -> dict:
+        """For the page's script: the value field of each characteristic, and each option's
+        characteristic (only those fields are shown)."""
+        return {
+            "fields": {
+                str(pk): self.FIELD_OF_KIND[kind]
+                for pk, kind in Characteristic.objects.values_list("pk", "kind")
+            },
+            "options": {
+                str(pk): str(owner)
+                for pk, owner in CharacteristicOption.objects.values_list("pk", "characteristic")
+            },
+        }
+
     def clean(self):
         cleaned = super().clean()
         characteristic = cleaned.get("characteristic")
