@@ -52,6 +52,15 @@ def _m2m(relation: str):
     return apply
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """Yes/no/any in the words of the characteristics' facets ("ano", "ne"), not Django's
+    capitalised "Ano", "Ne" beside them."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("unknown", _("unknown")), ("true", _("yes")), ("false", _("no")))
+
+
 class ActorFilter(django_filters.FilterSet):
     hledat = django_filters.CharFilter(label=_("Search"), method="search")
     oblast = django_filters.MultipleChoiceFilter(
@@ -95,10 +104,10 @@ class ActorFilter(django_filters.FilterSet):
     krizova_sit = django_filters.BooleanFilter(
         label=_("crisis network"),
         field_name="crisis_network",
-        widget=forms.NullBooleanSelect,
+        widget=YesNoSelect,
     )
     online = django_filters.BooleanFilter(
-        label=_("online"), field_name="online", widget=forms.NullBooleanSelect
+        label=_("online"), field_name="online", widget=YesNoSelect
     )
     razeni = django_filters.CharFilter(label=_("ordering"), method="order")
 

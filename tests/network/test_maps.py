@@ -759,6 +759,8 @@ def test_a_map_says_what_its_own_filter_chooses(case_manager_client):
     assert (
         '<p class="fixed">Mapa sama vybírá: <strong>hledat</strong>: lip; '
         "<strong>typ aktéra</strong>: Základní škola; <strong>zaměření</strong>: prevence; "
-        "<strong>on-line</strong>: Ano</p>"
+        "<strong>on-line</strong>: ano</p>"
     ) in page
+    # Yes/no facets speak as the characteristics' do: "ano", "ne", not "Ano", "Ne".
+    assert '<option value="true">ano</option><option value="false">ne</option>' in page
     assert 'class="fixed"' not in case_manager_client.get(plain.get_absolute_url()).content.decode()
