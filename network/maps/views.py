@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from django.db import connections, router
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -423,9 +424,10 @@ def map_export(request, pk: int):
     stream = io.BytesIO()
     writer = WorkbookWriter(stream)
     cells = ([c.export_cell(row) for c in columns] for row in rows(actors.ordered(), columns))
-    writer.write_sheet(
+    count = writer.write_sheet(
         Sheet(sheet_name(map_.name), [capfirst(str(c.label)) for c in columns], cells, {}), {}
     )
+    writer.write_about(_export_about(request, map_, actors, count), gettext("About the file"))
     writer.close()
     response = HttpResponse(
         stream.getvalue(),
@@ -434,6 +436,25 @@ def map_export(request, pk: int):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="mapa-{map_.pk}-{stamp}.xlsx"'
     return response
+
+
+def _export_about(request, map_: Map, actors: MapActors, count: int) -> list[tuple[str, str]]:
+    """Where a map's file comes from: a file passed on still says whose, when and what."""
+    user = request.user
+    found = [
+        (gettext("ORP"), settings.NETWORK_ORP_NAME),
+        (gettext("Map"), map_.name),
+        (gettext("Exported"), formats.date_format(timezone.localtime(), "DATETIME_FORMAT")),
+        (gettext("Exported by"), user.get_full_name() or user.get_username()),
+        (gettext("Number of actors"), str(count)),
+    ]
+    for label, query in (
+        (gettext("Chosen by the map itself"), QueryDict(map_.query)),
+        (gettext("Further filters"), request.GET),
+    ):
+        if described := actors.filter.described(query):
+            found.append((label, "; ".join(f"{facet}: {chosen}" for facet, chosen in described)))
+    return found
 
 
 def sheet_name(name: str) -> str:

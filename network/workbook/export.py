@@ -274,8 +274,8 @@ class WorkbookWriter:
                         self.quoted if inert(value) else self.text,
                     )
 
-    def write_about(self, rows: list[tuple[str, str]]) -> None:
-        worksheet = self.book.add_worksheet(ABOUT)
+    def write_about(self, rows: list[tuple[str, str]], name: str = ABOUT) -> None:
+        worksheet = self.book.add_worksheet(name)
         worksheet.set_column(0, 0, 28)
         worksheet.set_column(1, 1, 90)
         for index, (key, value) in enumerate(rows):

@@ -619,7 +619,31 @@ def test_export_sheet_is_named_as_excel_allows(case_manager_client):
     response = case_manager_client.get(reverse("map_export", args=[odd.pk]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
-    assert book.sheetnames == ["Bezpečí- prevence - rodiny -ORP"]
+    assert book.sheetnames == ["Bezpečí- prevence - rodiny -ORP", "O souboru"]
+
+
+@pytest.mark.django_db
+def test_a_map_s_export_says_whose_it_is_when_and_what_it_holds(case_manager, client):
+    case_manager.first_name, case_manager.last_name = "Tereza", "Malinová"
+    case_manager.save()
+    school = ActorTypeFactory(name="Základní škola")
+    ActorFactory(name="ZŠ Lipová", actor_type=school)
+    ActorFactory(name="ZŠ Horní", actor_type=school)
+    map_ = MapFactory(name="Školy", audience_groups=[roles.CASE_MANAGER], query=f"typ={school.pk}")
+    client.force_login(case_manager)
+
+    response = client.get(reverse("map_export", args=[map_.pk]), {"hledat": "lip"})
+    about = dict(openpyxl.load_workbook(io.BytesIO(response.content))["O souboru"].values)
+
+    assert about.pop("Exportováno").startswith(f"{timezone.localdate().day}. ")
+    assert about == {
+        "ORP": "Hradiště nad Sázavou",
+        "Mapa": "Školy",
+        "Exportoval(a)": "Tereza Malinová",
+        "Počet aktérů": "1",
+        "Mapa sama vybírá": "Typ aktéra: Základní škola",
+        "Další filtry": "Hledat: lip",
+    }
 
 
 @pytest.mark.django_db
