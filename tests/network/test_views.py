@@ -77,4 +77,5 @@ def test_server_error_page_renders_without_a_request():
 
     html = loader.get_template("500.html").render()
 
+    assert '<html lang="cs">' in html
     assert "<h1>Chyba serveru</h1>" in html
