@@ -29,6 +29,14 @@ KINDS = {
     NEED: pgettext_lazy("revision record", "need"),
     ACTIVITY: pgettext_lazy("revision record", "activity"),
 }
+# In a summary of counts: "Aktéři: přidáno 2, změněno 1".
+KIND_PLURALS = {
+    ACTOR: pgettext_lazy("revision records", "actors"),
+    PLATFORM: pgettext_lazy("revision records", "platforms"),
+    MEMBERSHIP: pgettext_lazy("revision records", "platform memberships"),
+    NEED: pgettext_lazy("revision records", "needs"),
+    ACTIVITY: pgettext_lazy("revision records", "activities"),
+}
 ADDED, ENDED, CHANGED = "added", "ended", "changed"
 ACTIONS = {
     ADDED: pgettext_lazy("revision change", "added"),

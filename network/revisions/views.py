@@ -302,8 +302,9 @@ def revision_compare(request: HttpRequest) -> HttpResponse:
     page = Paginator(changes, PER_PAGE * 3).get_page(request.GET.get("strana"))
     counts = {}
     for change in changes:
-        counts.setdefault(change.kind_label, {}).setdefault(change.action_label, 0)
-        counts[change.kind_label][change.action_label] += 1
+        kind = str(compare.KIND_PLURALS[change.kind])
+        counts.setdefault(kind, {}).setdefault(change.action_label, 0)
+        counts[kind][change.action_label] += 1
     context = _context(
         request,
         gettext("Changes from %(old)s to %(new)s") % {"old": old_label, "new": new_label},

@@ -251,6 +251,8 @@ def test_compare_page_and_sheet(revision, coordinator_client):
     )
 
     assert [(c.label, c.action) for c in page.context["page"]] == [("Nová služba", "added")]
+    assert page.context["counts"] == {"aktéři": {"přidáno": 1}}
+    assert "<li>Aktéři: přidáno 1</li>" in body(page)
     book = openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
     assert list(book["Změny"].iter_rows(values_only=True))[1][2:4] == ("Nová služba", "přidáno")
 
