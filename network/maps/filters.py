@@ -239,8 +239,9 @@ class ActorFilter(django_filters.FilterSet):
                 continue
             if part.kind == "yes_no":
                 chosen = [YES_NO_VALUE[YES_NO[v]] for v in chosen if v in YES_NO]
+            # A value no option has filters nothing (the filter leaves it out): not said.
             texts = dict(part.texts)
-            shown = [texts.get(value, value) if part.texts else value for value in chosen]
+            shown = [texts[value] for value in chosen if value in texts] if texts else chosen
             if shown:
                 found.append((part.label, "; ".join(shown)))
         return found

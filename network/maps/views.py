@@ -216,7 +216,8 @@ _PHONE = re.compile(
     r"(?<![\d+])(?:\+\d{3}[ \u00a0]?)?\d{3}[ \u00a0/-]?\d{3}[ \u00a0/-]?\d{3}(?!\d)"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_WEB = re.compile(r"https?://[^\s<>\"']+", re.I)
+# A sentence's full stop or comma after an address is not part of it.
+_WEB = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.I)
 LINKED = {
     "phone": (_PHONE,),
     "email": (_EMAIL,),
@@ -227,20 +228,24 @@ LINKED = {
 
 
 def _href(found: str) -> str:
+    if found.lower().startswith(("http://", "https://")):
+        return found  # before e-mails: https://www.youtube.com/@poradna is an address
     if "@" in found:
         return f"mailto:{found}"
-    if found.lower().startswith(("http://", "https://")):
-        return found
     return "tel:" + re.sub(r"[^\d+]", "", found)
 
 
 def _linked_lines(text: str, patterns) -> str:
     """`_lines` of a text whose phone numbers, e-mails or web addresses are links."""
-    spans = sorted(m.span() for pattern in patterns for m in pattern.finditer(text))
+    # By start, the longest first: 123456789@sms.cz is an e-mail, not a phone number.
+    spans = sorted(
+        (m.span() for pattern in patterns for m in pattern.finditer(text)),
+        key=lambda span: (span[0], -span[1]),
+    )
     html, end = [], 0
     for start, stop in spans:
         if start < end:
-            continue  # a phone number inside an address found first
+            continue  # inside a link already made
         found = text[start:stop]
         html += (_lines(text[end:start]), f'<a href="{escape(_href(found))}">{escape(found)}</a>')
         end = stop
@@ -424,10 +429,14 @@ def map_export(request, pk: int):
     stream = io.BytesIO()
     writer = WorkbookWriter(stream)
     cells = ([c.export_cell(row) for c in columns] for row in rows(actors.ordered(), columns))
+    about = gettext("About the file")
+    name = sheet_name(map_.name)
+    if name.lower() == about.lower():  # Excel's sheet names differ in more than case
+        name = sheet_name(f"{map_.name} – {gettext('map')}")
     count = writer.write_sheet(
-        Sheet(sheet_name(map_.name), [capfirst(str(c.label)) for c in columns], cells, {}), {}
+        Sheet(name, [capfirst(str(c.label)) for c in columns], cells, {}), {}
     )
-    writer.write_about(_export_about(request, map_, actors, count), gettext("About the file"))
+    writer.write_about(_export_about(request, map_, actors, count), about)
     writer.close()
     response = HttpResponse(
         stream.getvalue(),
@@ -448,8 +457,9 @@ def _export_about(request, map_: Map, actors: MapActors, count: int) -> list[tup
         (gettext("Exported by"), user.get_full_name() or user.get_username()),
         (gettext("Number of actors"), str(count)),
     ]
+    own = QueryDict(map_.query) if not actors.broken else QueryDict()
     for label, query in (
-        (gettext("Chosen by the map itself"), QueryDict(map_.query)),
+        (gettext("Chosen by the map itself"), own),
         (gettext("Further filters"), request.GET),
     ):
         if described := actors.filter.described(query):

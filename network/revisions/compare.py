@@ -178,6 +178,11 @@ def _changed(
         old, new = was.fields.get(field, ""), now.fields.get(field, "")
         if old == new or (field in ACTOR_LISTS and _as_ids(old, by_name) == _as_ids(new, by_name)):
             continue
+        if kind == PLATFORM and field == "Stav":
+            # Snapshots before the label agreed with "platforma" wrote it as an actor's.
+            old = platform_ended if old == "ukončený" else old
+            if old == new:
+                continue
         if kind == PLATFORM and field == "Stav" and new == platform_ended:
             yield Change(kind, key, label, ENDED, field, old, new)
         else:

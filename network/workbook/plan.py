@@ -99,9 +99,10 @@ def same_cell(new, old) -> bool:
     """Whether a file's cell holds what the export wrote (numbers and text as typed)."""
     if new == old:
         return True
-    if isinstance(new, str) and isinstance(old, str) and len(old) > MAX_CELL_CHARS >= len(new):
-        # The export cut a longer text at Excel's limit: kept whole, not cut by the import.
-        return old.startswith(new)
+    if isinstance(new, str) and isinstance(old, str) and len(old) > MAX_CELL_CHARS:
+        # The export cut a longer text at Excel's limit: the cut as read back is no change
+        # (the text stays whole); any other text, a shorter one too, is an edit.
+        return new == as_read(old[:MAX_CELL_CHARS])
     if isinstance(old, str) and not isinstance(new, str):
         return False
     if isinstance(new, (int, float)) and isinstance(old, (int, float, Decimal)):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actors.models import Actor, Characteristic, Note, Visibility
 from network import roles
 from network.maps.columns import Catalogue
-from network.maps.views import _map_for, _map_query
+from network.maps.views import _map_for, _map_query, cell_html
 from network.models import Map
 from tests.conftest import logged_in
 from tests.factories import (
@@ -232,6 +232,31 @@ def test_map_links_phones_e_mails_and_web_and_escapes_the_rest(case_manager_clie
         '</td><td>&lt;b&gt;po–pá&lt;/b&gt; <a href="tel:777123456">777 123 456</a>, v letech '
         "2024-2026 linka 158</td>"
     ) in text
+
+
+@pytest.mark.parametrize(
+    ("key", "line", "html"),
+    [
+        (
+            "web",
+            "https://www.youtube.com/@poradna",
+            '<a href="https://www.youtube.com/@poradna">https://www.youtube.com/@poradna</a>',
+        ),
+        (
+            "web",
+            "Web: https://poradna.example.cz/kontakt.",
+            'Web: <a href="https://poradna.example.cz/kontakt">'
+            "https://poradna.example.cz/kontakt</a>.",
+        ),
+        (
+            "contacts",
+            "Jana – 123456789@sms.example.cz",
+            'Jana – <a href="mailto:123456789@sms.example.cz">123456789@sms.example.cz</a>',
+        ),
+    ],
+)
+def test_links_take_the_longest_match_and_leave_a_sentence_s_full_stop(key, line, html):
+    assert cell_html(key, [line]) == html
 
 
 @pytest.mark.django_db
@@ -623,6 +648,18 @@ def test_export_sheet_is_named_as_excel_allows(case_manager_client):
 
 
 @pytest.mark.django_db
+def test_a_map_named_like_the_about_sheet_still_exports(case_manager_client):
+    ActorFactory(name="Alfa")
+    named = MapFactory(audience_groups=[roles.CASE_MANAGER], name="o souboru")
+
+    response = case_manager_client.get(reverse("map_export", args=[named.pk]))
+
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["o souboru – mapa", "O souboru"]
+
+
+@pytest.mark.django_db
 def test_a_map_s_export_says_whose_it_is_when_and_what_it_holds(case_manager, client):
     case_manager.first_name, case_manager.last_name = "Tereza", "Malinová"
     case_manager.save()
@@ -632,7 +669,8 @@ def test_a_map_s_export_says_whose_it_is_when_and_what_it_holds(case_manager, cl
     map_ = MapFactory(name="Školy", audience_groups=[roles.CASE_MANAGER], query=f"typ={school.pk}")
     client.force_login(case_manager)
 
-    response = client.get(reverse("map_export", args=[map_.pk]), {"hledat": "lip"})
+    # A value no option has (a crafted URL) filters nothing, and is not said either.
+    response = client.get(reverse("map_export", args=[map_.pk]), {"hledat": "lip", "typ": "999"})
     about = dict(openpyxl.load_workbook(io.BytesIO(response.content))["O souboru"].values)
 
     assert about.pop("Exportováno").startswith(f"{timezone.localdate().day}. ")
@@ -763,7 +801,7 @@ def test_a_printed_map_says_whose_it_is_and_from_when(case_manager_client):
 
     today = timezone.localdate()
     assert (
-        '<p class="print-only">ORP Hradiště nad Sázavou · aktérů: 1 · vytištěno '
+        '<p class="print-only">ORP Hradiště nad Sázavou · 1 aktér · vytištěno '
         f"{today.day}. {today.month}. {today.year} "
     ) in page
 
@@ -781,9 +819,9 @@ def test_a_map_says_what_its_own_filter_chooses(case_manager_client):
     page = case_manager_client.get(map_.get_absolute_url()).content.decode()
 
     assert (
-        '<p class="fixed">Mapa sama vybírá: <strong>hledat</strong>: lip; '
-        "<strong>typ aktéra</strong>: Základní škola; <strong>zaměření</strong>: prevence; "
-        "<strong>on-line</strong>: ano</p>"
+        '<p class="fixed">Mapa sama vybírá: <strong>Hledat</strong>: lip; '
+        "<strong>Typ aktéra</strong>: Základní škola; <strong>Zaměření</strong>: prevence; "
+        "<strong>On-line</strong>: ano</p>"
     ) in page
     # Yes/no facets speak as the characteristics' do: "ano", "ne", not "Ano", "Ne".
     assert '<option value="true">ano</option><option value="false">ne</option>' in page

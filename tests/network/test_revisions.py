@@ -25,6 +25,7 @@ from tests.factories import (
     CharacteristicValueFactory,
     FulfilmentSignFactory,
     NoteFactory,
+    PlatformFactory,
     PlatformMembershipFactory,
 )
 from tests.network.workbook_files import ACTORS, database_checksum, saved, set_cell
@@ -589,3 +590,19 @@ def test_an_imported_verification_date_is_verified_by_the_importer(revision, coo
     assert (confirmed.verified_on, confirmed.verified_by) == (timezone.localdate(), coordinator)
     assert (untouched.verified_on, untouched.verified_by_id) == before
     assert states(revision)[compare.ACTOR, confirmed.name] == checklist.VERIFIED
+
+
+def test_a_platform_ended_before_its_label_agreed_with_platforma_is_no_change(db):
+    """Snapshots taken before wrote an ended platform's `Stav` as an actor's ("ukončený")."""
+    import copy
+
+    PlatformFactory(name="Stará platforma", status=Platform.Status.ENDED, until_year=2024)
+    new = today_content()
+    old = copy.deepcopy(new)
+    sheet = old["sheets"]["Mezioborové platformy"]
+    status, name = sheet["headers"].index("Stav"), sheet["headers"].index("Název platformy")
+    (row,) = [row for row in sheet["rows"] if row[name] == "Stará platforma"]
+    assert row[status] == "ukončená"
+    row[status] = "ukončený"
+
+    assert compare.compare(old, new) == []
