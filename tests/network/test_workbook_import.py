@@ -24,6 +24,7 @@ from tests.factories import (
 )
 from tests.network.workbook_files import (
     ACTORS,
+    actor_added_meanwhile,
     columns,
     database_checksum,
     exported_book,
@@ -719,13 +720,7 @@ def test_a_row_the_database_refuses_at_apply_changes_nothing_and_says_so(
     sheet.cell(2, columns(sheet)["Název aktéra"]).value = "Poradna Vlašim"
     data = saved(book)
     before = database_checksum()
-    organisations = actor_writes._organisations
-
-    def meanwhile(plan):
-        ActorFactory(name="poradna vlašim")
-        return organisations(plan)
-
-    monkeypatch.setattr(actor_writes, "_organisations", meanwhile)
+    actor_added_meanwhile(monkeypatch, "poradna vlašim")
 
     preview = import_workbook(data, user=coordinator)
 

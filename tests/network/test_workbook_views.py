@@ -6,9 +6,15 @@ from django.urls import reverse
 
 from actors.models import Actor
 from network.models import WorkbookUpload
-from network.workbook import actor_writes
 from tests.factories import ActorFactory
-from tests.network.workbook_files import ACTORS, database_checksum, exported_book, saved, set_cell
+from tests.network.workbook_files import (
+    ACTORS,
+    actor_added_meanwhile,
+    database_checksum,
+    exported_book,
+    saved,
+    set_cell,
+)
 
 PAGE = reverse("admin:workbook")
 
@@ -97,14 +103,7 @@ def test_a_write_the_database_refuses_at_confirm_is_said_and_changes_nothing(
     set_cell(book[ACTORS], "Poradna", "Název aktéra", "Poradna Vlašim")
     response = upload(coordinator_client, saved(book))
     digest = coordinator_client.get(response.url).context["digest"]
-    organisations = actor_writes._organisations
-
-    def meanwhile(plan):
-        # Someone adds the same actor in the admin while the import writes (no import lock).
-        ActorFactory(name="poradna vlašim")
-        return organisations(plan)
-
-    monkeypatch.setattr(actor_writes, "_organisations", meanwhile)
+    actor_added_meanwhile(monkeypatch, "poradna vlašim")
     before = database_checksum()
 
     page = coordinator_client.post(response.url, {"digest": digest}, follow=True)

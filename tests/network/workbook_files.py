@@ -47,3 +47,18 @@ def database_checksum() -> str:
             for row in model._base_manager.order_by("pk").values_list():
                 digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def actor_added_meanwhile(monkeypatch, name: str) -> None:
+    """While the import writes, someone adds the actor `name` in the admin (which takes no
+    import lock): just before the import writes its organisations."""
+    from network.workbook import actor_writes
+    from tests.factories import ActorFactory
+
+    organisations = actor_writes._organisations
+
+    def meanwhile(plan):
+        ActorFactory(name=name)
+        return organisations(plan)
+
+    monkeypatch.setattr(actor_writes, "_organisations", meanwhile)
