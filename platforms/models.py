@@ -84,6 +84,10 @@ class Platform(models.Model):
         ACTIVE = "active", pgettext_lazy("platform", "active")
         ENDED = "ended", pgettext_lazy("platform", "ended")
 
+    # The Czech label of ENDED until it agreed with "platforma": workbooks exported and
+    # snapshots taken before still say so, and it reads as ENDED.
+    ENDED_FORMERLY = "ukončený"
+
     name = models.CharField(_("platform name"), max_length=300, validators=[validate_list_item])
     platform_type = models.ForeignKey(
         PlatformType,

@@ -179,8 +179,7 @@ def _changed(
         if old == new or (field in ACTOR_LISTS and _as_ids(old, by_name) == _as_ids(new, by_name)):
             continue
         if kind == PLATFORM and field == "Stav":
-            # Snapshots before the label agreed with "platforma" wrote it as an actor's.
-            old = platform_ended if old == "ukončený" else old
+            old = platform_ended if old == Platform.ENDED_FORMERLY else old
             if old == new:
                 continue
         if kind == PLATFORM and field == "Stav" and new == platform_ended:

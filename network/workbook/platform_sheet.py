@@ -65,8 +65,7 @@ class PlatformSheet(CellParser):
                 for header, (_, model, what) in M2M.items()
             }
             self.statuses = values.Names(labels(Platform.Status).items(), "Stav")
-            # Files exported before the status agreed with "platforma" wrote it so.
-            self.statuses.alias(Platform.Status.ENDED, "ukončený")
+            self.statuses.alias(Platform.Status.ENDED, Platform.ENDED_FORMERLY)
             self.regularities = labels(Platform.Regularity)
             self.intervals = labels(Platform.Interval)
             self.roles = labels(PlatformMembership.Role)
