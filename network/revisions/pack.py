@@ -12,17 +12,9 @@ CHANGE_HEADERS = ["Záznam", "ID / klíč", "Název", "Změna", "Pole", "Dříve
 CHANGE_WIDTHS = [18, 14, WIDE, 10, 24, WIDE, WIDE]
 
 
-def since_text(since: Snapshot) -> str:
-    """What the changes are counted from, in Czech, to follow "oproti" (the dative)."""
-    taken = timezone.localtime(since.taken_at)
-    when = f"{taken.day}. {taken.month}. {taken.year}"
-    if since.kind == Snapshot.Kind.CLOSED:
-        return f"uzavřené revizi {since.year} ({when})"
-    return f"stavu při otevření revize {since.year} ({when})"
-
-
 def since_label(since: Snapshot) -> str:
-    """`since_text` for the pages, in the reader's language (after "Changes compared with")."""
+    """What the changes are counted from, in the active language, to follow "Changes
+    compared with" (in Czech the dative: "oproti stavu při otevření revize …")."""
     when = formats.date_format(timezone.localtime(since.taken_at), "DATE_FORMAT")
     if since.kind == Snapshot.Kind.CLOSED:
         return gettext("the closed revision %(year)s (%(date)s)") % {
@@ -57,7 +49,7 @@ def write(
         rows[3:3] = [
             ("Revize", f"revize šablon {year}"),
             ("Projednává platforma", platform or "–"),
-            ("Změny oproti", since_text(since)),
+            ("Změny oproti", since_label(since)),
             ("Počet změn", str(len(changes))),
         ]
         rows.append(("List Změny", "Jen pro čtení: při importu sešitu se nečte."))

@@ -321,6 +321,8 @@ def test_meeting_pack_holds_the_templates_and_the_changes(revision, coordinator)
     ]
     about = dict(book["O souboru"].iter_rows(values_only=True))
     assert about["Rok"] == str(YEAR)
+    # In Czech whatever the coordinator's language: the pack goes to a Czech meeting.
+    assert about["Změny oproti"].startswith(f"stavu při otevření revize {YEAR} (")
 
 
 def test_meeting_pack_imports_back_with_no_changes(revision, coordinator):
